@@ -1,0 +1,68 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { BadRequestError } from './errors.js';
+
+type UnknownRecord = Record<string, unknown>;
+
+const isRecord = (value: unknown): value is UnknownRecord =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isOptionalRecord = (value: unknown): boolean =>
+  value === undefined || value === null || isRecord(value);
+
+/**
+ * True for the event an API Gateway REST API sends through an AWS_PROXY integration (payload
+ * format 1.0). An HTTP API (payload 2.0) event, a direct invoke with arbitrary JSON or anything
+ * else is not one; the handlers answer those with 400 instead of guessing.
+ */
+export const isRestProxyEvent = (event: unknown): event is APIGatewayProxyEvent =>
+  isRecord(event) &&
+  event.version !== '2.0' &&
+  typeof event.httpMethod === 'string' &&
+  typeof event.path === 'string' &&
+  isRecord(event.requestContext) &&
+  isOptionalRecord(event.headers) &&
+  isOptionalRecord(event.multiValueHeaders);
+
+export const assertRestProxyEvent = (event: unknown): APIGatewayProxyEvent => {
+  if (!isRestProxyEvent(event)) {
+    throw new BadRequestError('Expected an API Gateway REST proxy event', 'UnsupportedEvent');
+  }
+  return event;
+};
+
+/** Every value sent for one header, whatever letter case the client or gateway used. */
+const headerValues = (event: APIGatewayProxyEvent, name: string): string[] => {
+  const wanted = name.toLowerCase();
+  const values: string[] = [];
+  // multiValueHeaders carries every occurrence; `headers` only the last one. Read the fuller one
+  // when the gateway sent it (it always does for REST proxy events).
+  const multi = event.multiValueHeaders;
+  if (isRecord(multi)) {
+    for (const [key, list] of Object.entries(multi)) {
+      if (key.toLowerCase() !== wanted || !Array.isArray(list)) continue;
+      for (const value of list) values.push(String(value));
+    }
+    if (values.length > 0) return values;
+  }
+  const single = event.headers;
+  if (isRecord(single)) {
+    for (const [key, value] of Object.entries(single)) {
+      if (key.toLowerCase() === wanted && value !== undefined && value !== null) {
+        values.push(String(value));
+      }
+    }
+  }
+  return values;
+};
+
+/**
+ * The single value of a header, or undefined when absent. A header sent more than once is
+ * ambiguous (which tenant did the client mean?), so it is a client error rather than a guess.
+ */
+export const singleHeader = (event: APIGatewayProxyEvent, name: string): string | undefined => {
+  const values = headerValues(event, name);
+  if (values.length > 1) {
+    throw new BadRequestError(`Send the ${name} header once`, 'DuplicateHeader');
+  }
+  return values[0];
+};
