@@ -1,0 +1,398 @@
+provider "aws" {
+  region = var.aws_region
+
+  # Tags are set once here and reach every resource that supports them.
+  default_tags {
+    tags = merge(
+      {
+        Project   = "lambda-tenant-isolation"
+        Prefix    = var.prefix
+        ManagedBy = "terraform"
+      },
+      var.tags,
+    )
+  }
+}
+
+################################################################################
+# Locals
+################################################################################
+
+locals {
+  # The two functions differ only in data. Keys match src/handlers/<key>.ts, dist/<key>/ and
+  # the URL path /<key>.
+  functions = {
+    standard = {
+      description      = "GET /standard: no tenant isolation; every tenant increments one shared counter"
+      tenant_isolation = false
+      # The only row this function may write.
+      leading_keys_test = "ForAllValues:StringEquals"
+      leading_keys      = ["SHARED"]
+      # x-tenant-id is optional here and only echoed. No X-Amz-Tenant-Id mapping: Lambda refuses
+      # an invoke that carries a tenant id for a function without tenant isolation.
+      method_request_parameters      = {}
+      integration_request_parameters = {}
+    }
+    isolated = {
+      description      = "GET /isolated: PER_TENANT isolation; each tenant increments its own counter"
+      tenant_isolation = true
+      # Tenant rows only (TENANT#<id>), never the shared row.
+      leading_keys_test = "ForAllValues:StringLike"
+      leading_keys      = ["TENANT#*"]
+      # x-tenant-id is required (checked by the request validator) and becomes the tenant id
+      # Lambda routes on.
+      method_request_parameters = {
+        "method.request.header.x-tenant-id" = true
+      }
+      integration_request_parameters = {
+        "integration.request.header.X-Amz-Tenant-Id" = "method.request.header.x-tenant-id"
+      }
+    }
+  }
+
+  dist_dir = "${path.module}/dist"
+
+  cors_headers = {
+    "Access-Control-Allow-Headers" = "'Content-Type,x-tenant-id'"
+    "Access-Control-Allow-Methods" = "'GET,OPTIONS'"
+    "Access-Control-Allow-Origin"  = "'*'"
+  }
+}
+
+data "aws_partition" "current" {}
+
+################################################################################
+# DynamoDB: one table, one row per counter (pk = SHARED or TENANT#<id>)
+################################################################################
+
+resource "aws_dynamodb_table" "counters" {
+  name         = "${var.prefix}-tenant-counters"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  # Encrypt with the AWS managed KMS key (aws/dynamodb) rather than the default owned key, so
+  # key use shows up in CloudTrail.
+  server_side_encryption {
+    enabled = true
+  }
+
+  # A demo stack must be removable by terraform destroy.
+  deletion_protection_enabled = false
+}
+
+################################################################################
+# IAM: one role per function, only UpdateItem on its own keys, only its own logs
+################################################################################
+
+data "aws_iam_policy_document" "lambda_assume_role" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "function" {
+  for_each = local.functions
+
+  name               = "${var.prefix}-${each.key}-lambda"
+  description        = "Execution role of ${var.prefix}-${each.key}"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume_role.json
+}
+
+data "aws_iam_policy_document" "function" {
+  for_each = local.functions
+
+  # dynamodb:LeadingKeys pins the partition keys the role may touch, so even a bug in the
+  # handler cannot make the standard function write a tenant row or the isolated one the
+  # shared row.
+  # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+  statement {
+    sid       = "IncrementOwnCounters"
+    actions   = ["dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.counters.arn]
+
+    condition {
+      test     = each.value.leading_keys_test
+      variable = "dynamodb:LeadingKeys"
+      values   = each.value.leading_keys
+    }
+  }
+
+  # No logs:CreateLogGroup: the group below exists before the function does.
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.function[each.key].arn}:log-stream:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "function" {
+  for_each = local.functions
+
+  name   = "counters-and-logs"
+  role   = aws_iam_role.function[each.key].id
+  policy = data.aws_iam_policy_document.function[each.key].json
+}
+
+################################################################################
+# Logs: created by Terraform before the first invoke, so retention applies from the start
+# and terraform destroy removes them (Lambda would otherwise create them with no expiry).
+################################################################################
+
+resource "aws_cloudwatch_log_group" "function" {
+  for_each = local.functions
+
+  name              = "/aws/lambda/${var.prefix}-${each.key}"
+  retention_in_days = var.log_retention_in_days
+}
+
+################################################################################
+# Lambda
+################################################################################
+
+# Zips the bundle that `npm run build` wrote. The build never runs inside Terraform.
+data "archive_file" "function" {
+  for_each = local.functions
+
+  type        = "zip"
+  source_dir  = "${local.dist_dir}/${each.key}"
+  output_path = "${path.module}/build/${each.key}.zip"
+  # Fixed file mode: the same bundle gives the same zip hash on every machine.
+  output_file_mode = "0644"
+
+  lifecycle {
+    precondition {
+      condition     = fileexists("${local.dist_dir}/${each.key}/index.mjs")
+      error_message = "dist/${each.key}/index.mjs is missing: run npm ci && npm run build first, then run terraform again."
+    }
+  }
+}
+
+resource "aws_lambda_function" "this" {
+  for_each = local.functions
+
+  function_name = "${var.prefix}-${each.key}"
+  description   = each.value.description
+  role          = aws_iam_role.function[each.key].arn
+
+  filename         = data.archive_file.function[each.key].output_path
+  source_code_hash = data.archive_file.function[each.key].output_base64sha256
+  handler          = "index.handler"
+  runtime          = var.lambda_runtime
+  architectures    = [var.lambda_architecture]
+  memory_size      = var.lambda_memory_size
+  timeout          = var.lambda_timeout
+
+  environment {
+    variables = {
+      TABLE_NAME = aws_dynamodb_table.counters.name
+    }
+  }
+
+  # JSON logs: Lambda stamps requestId, and tenantId on the isolated function, on every line.
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.function[each.key].name
+    application_log_level = "INFO"
+    system_log_level      = "WARN"
+  }
+
+  # Each tenant gets its own execution environments; the tenant id arrives as
+  # context.tenantId. It cannot be changed after creation: toggling it replaces the function.
+  # https://docs.aws.amazon.com/lambda/latest/dg/tenant-isolation-configure.html
+  dynamic "tenancy_config" {
+    for_each = each.value.tenant_isolation ? ["PER_TENANT"] : []
+
+    content {
+      tenant_isolation_mode = tenancy_config.value
+    }
+  }
+
+  # The role must be able to write logs and counters before the first invoke.
+  depends_on = [aws_iam_role_policy.function]
+}
+
+################################################################################
+# API Gateway: REST API (tenant isolation needs REST; an HTTP API cannot set X-Amz-Tenant-Id)
+# https://docs.aws.amazon.com/lambda/latest/dg/tenant-isolation-invoke.html
+################################################################################
+
+resource "aws_api_gateway_rest_api" "this" {
+  name        = "${var.prefix}-tenant-api"
+  description = "Multi-tenant counter API: /standard (shared) and /isolated (Lambda PER_TENANT)"
+
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+}
+
+resource "aws_api_gateway_resource" "function" {
+  for_each = local.functions
+
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_rest_api.this.root_resource_id
+  path_part   = each.key
+}
+
+# Rejects a request to /isolated without x-tenant-id with a 400 before Lambda is invoked.
+resource "aws_api_gateway_request_validator" "parameters" {
+  rest_api_id                 = aws_api_gateway_rest_api.this.id
+  name                        = "request-parameters"
+  validate_request_parameters = true
+  validate_request_body       = false
+}
+
+resource "aws_api_gateway_method" "get" {
+  for_each = local.functions
+
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  resource_id   = aws_api_gateway_resource.function[each.key].id
+  http_method   = "GET"
+  authorization = "NONE"
+
+  request_parameters   = each.value.method_request_parameters
+  request_validator_id = length(each.value.method_request_parameters) > 0 ? aws_api_gateway_request_validator.parameters.id : null
+}
+
+resource "aws_api_gateway_integration" "get" {
+  for_each = local.functions
+
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  resource_id             = aws_api_gateway_resource.function[each.key].id
+  http_method             = aws_api_gateway_method.get[each.key].http_method
+  type                    = "AWS_PROXY"
+  integration_http_method = "POST"
+  uri                     = aws_lambda_function.this[each.key].invoke_arn
+  request_parameters      = each.value.integration_request_parameters
+}
+
+# CORS preflight: a MOCK integration answers OPTIONS without invoking Lambda.
+resource "aws_api_gateway_method" "options" {
+  for_each = local.functions
+
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  resource_id   = aws_api_gateway_resource.function[each.key].id
+  http_method   = "OPTIONS"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "options" {
+  for_each = local.functions
+
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  resource_id = aws_api_gateway_resource.function[each.key].id
+  http_method = aws_api_gateway_method.options[each.key].http_method
+  type        = "MOCK"
+
+  request_templates = {
+    "application/json" = jsonencode({ statusCode = 200 })
+  }
+}
+
+resource "aws_api_gateway_method_response" "options" {
+  for_each = local.functions
+
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  resource_id = aws_api_gateway_resource.function[each.key].id
+  http_method = aws_api_gateway_method.options[each.key].http_method
+  status_code = "200"
+
+  response_parameters = { for header in keys(local.cors_headers) : "method.response.header.${header}" => true }
+  response_models = {
+    "application/json" = "Empty"
+  }
+}
+
+resource "aws_api_gateway_integration_response" "options" {
+  for_each = local.functions
+
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  resource_id = aws_api_gateway_resource.function[each.key].id
+  http_method = aws_api_gateway_method.options[each.key].http_method
+  status_code = aws_api_gateway_method_response.options[each.key].status_code
+
+  response_parameters = { for header, value in local.cors_headers : "method.response.header.${header}" => value }
+
+  depends_on = [aws_api_gateway_integration.options]
+}
+
+# API Gateway's own 4xx/5xx answers (missing x-tenant-id, throttling, unknown path) carry the
+# CORS origin header too, so browsers can read them.
+resource "aws_api_gateway_gateway_response" "cors" {
+  for_each = toset(["DEFAULT_4XX", "DEFAULT_5XX"])
+
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  response_type = each.key
+
+  response_parameters = {
+    "gatewayresponse.header.Access-Control-Allow-Origin" = "'*'"
+  }
+}
+
+# API Gateway may invoke each function only for its own method and path, on any stage.
+resource "aws_lambda_permission" "api_gateway" {
+  for_each = local.functions
+
+  statement_id  = "AllowApiGatewayInvoke"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this[each.key].function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/*/${aws_api_gateway_method.get[each.key].http_method}/${each.key}"
+}
+
+################################################################################
+# Deployment and stage
+################################################################################
+
+resource "aws_api_gateway_deployment" "this" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+
+  # A new deployment whenever any route, method, integration or response changes, OPTIONS
+  # included; without it, changes would sit undeployed.
+  triggers = {
+    redeployment = sha1(jsonencode([
+      aws_api_gateway_resource.function,
+      aws_api_gateway_request_validator.parameters,
+      aws_api_gateway_method.get,
+      aws_api_gateway_integration.get,
+      aws_api_gateway_method.options,
+      aws_api_gateway_integration.options,
+      aws_api_gateway_method_response.options,
+      aws_api_gateway_integration_response.options,
+      aws_api_gateway_gateway_response.cors,
+    ]))
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_api_gateway_stage" "this" {
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  deployment_id = aws_api_gateway_deployment.this.id
+  stage_name    = var.stage_name
+  description   = "Stage ${var.stage_name} of ${var.prefix}-tenant-api"
+}
+
+# Throttling for every method of the stage; API Gateway answers 429 beyond it, before Lambda.
+resource "aws_api_gateway_method_settings" "all" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  stage_name  = aws_api_gateway_stage.this.stage_name
+  method_path = "*/*"
+
+  settings {
+    throttling_rate_limit  = var.throttling_rate_limit
+    throttling_burst_limit = var.throttling_burst_limit
+    metrics_enabled        = true
+  }
+}

@@ -1,0 +1,333 @@
+/**
+ * What the mission needs from the Terraform module, checked on the parsed HCL: the prompts,
+ * tenant isolation on the isolated function only, the header mapping and validator, least
+ * privilege, the names users know, and the README tables.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundlePath, functionKeys } from '../../scripts/build.js';
+import { instantiate } from './lib/for-each.js';
+import { blockBodies, type HclBody, type HclValue, isBody } from './lib/hcl.js';
+import { loadModule, type Module } from './lib/module.js';
+import { docsSection, terraformDocs } from './lib/terraform-docs.js';
+import { REPO_ROOT } from './support/paths.js';
+
+let mod: Module;
+beforeAll(async () => {
+  mod = await loadModule(REPO_ROOT);
+});
+
+const functions = (): Record<string, HclBody> => {
+  const value = mod.locals.functions?.value;
+  if (!isBody(value)) throw new Error('local.functions is missing');
+  return value as Record<string, HclBody>;
+};
+
+const resource = (address: string): HclBody => {
+  const block = mod.resources[address] ?? mod.data[address];
+  if (!block) throw new Error(`${address} is not declared`);
+  return block.body;
+};
+
+/** A for_each resource's body as one function key sees it. */
+const forFunction = (address: string, key: string): HclBody => {
+  const entry = functions()[key];
+  if (!entry) throw new Error(`no function ${key}`);
+  return instantiate(resource(address), key, entry) as HclBody;
+};
+
+const block = (body: HclBody, name: string): HclBody => {
+  const found = blockBodies(body[name])?.[0];
+  if (!found) throw new Error(`block ${name} missing`);
+  return found;
+};
+
+const text = (value: HclValue | undefined): string => JSON.stringify(value ?? null);
+
+describe('variables', () => {
+  it('asks at apply time for exactly aws_region and prefix', () => {
+    const prompted = Object.entries(mod.variables)
+      .filter(([, variable]) => !Object.hasOwn(variable.body, 'default'))
+      .map(([name]) => name)
+      .sort();
+    expect(prompted).toEqual(['aws_region', 'prefix']);
+  });
+
+  it('gives every variable a type and a description', () => {
+    for (const [name, { body }] of Object.entries(mod.variables)) {
+      expect(body.type, name).toMatch(/^\$\{.+\}$/);
+      expect(String(body.description ?? '').length, name).toBeGreaterThan(20);
+    }
+  });
+
+  it('validates the two prompted variables', () => {
+    expect(blockBodies(mod.variables.aws_region?.body.validation)?.length).toBe(1);
+    expect(blockBodies(mod.variables.prefix?.body.validation)?.length).toBe(1);
+  });
+
+  it('defaults the stage to dev and the timeout to the local stack default of 10 s', () => {
+    expect(mod.variables.stage_name?.body.default).toBe('dev');
+    expect(mod.variables.lambda_timeout?.body.default).toBe(10);
+    expect(mod.variables.lambda_architecture?.body.default).toBe('arm64');
+  });
+});
+
+describe('prefix length', () => {
+  const prefixPattern = (): RegExp => {
+    const condition = String(blockBodies(mod.variables.prefix?.body.validation)?.[0]?.condition);
+    const match = /regex\("(.+)", var\.prefix\)/.exec(condition);
+    if (!match?.[1]) throw new Error(`unexpected prefix validation: ${condition}`);
+    return new RegExp(JSON.parse(`"${match[1]}"`));
+  };
+
+  const longestAccepted = (): string => {
+    const pattern = prefixPattern();
+    let prefix = 'a';
+    while (pattern.test(`${prefix}a`)) prefix += 'a';
+    return prefix;
+  };
+
+  it.each([
+    ['acme', true],
+    ['acme-demo-1', true],
+    ['Acme', false],
+    ['1acme', false],
+    ['acme-', false],
+    ['acme_demo', false],
+    ['', false],
+  ])('treats %j as valid: %s', (prefix, valid) => {
+    expect(prefixPattern().test(prefix)).toBe(valid);
+  });
+
+  it('keeps every IAM role and Lambda function name within 64 characters', () => {
+    const prefix = longestAccepted();
+    const templates = [
+      String(resource('aws_iam_role.function').name),
+      String(resource('aws_lambda_function.this').function_name),
+    ];
+    const names = templates.flatMap((template) =>
+      functionKeys().map((key) =>
+        template.replaceAll('${var.prefix}', prefix).replaceAll('${each.key}', key),
+      ),
+    );
+    expect(Math.max(...names.map((name) => name.length))).toBeLessThanOrEqual(64);
+    // …and the bound is tight: one more character would break the longest name.
+    expect(Math.max(...names.map((name) => name.length))).toBe(64);
+  });
+});
+
+describe('functions', () => {
+  it('declares one function per handler, with the same keys', () => {
+    expect(Object.keys(functions()).sort()).toEqual(functionKeys());
+  });
+
+  it('zips the bundle the build writes and points the handler at it', () => {
+    expect(mod.locals.dist_dir?.value).toBe('${path.module}/dist');
+    for (const key of functionKeys()) {
+      const archive = forFunction('archive_file.function', key);
+      const sourceDir = String(archive.source_dir).replace('${local.dist_dir}', 'dist');
+      expect(bundlePath(key).endsWith(join(sourceDir, 'index.mjs'))).toBe(true);
+      expect(forFunction('aws_lambda_function.this', key).handler).toBe('index.handler');
+    }
+  });
+
+  it('stops the plan with a build hint when a bundle is missing', () => {
+    const lifecycle = block(resource('archive_file.function'), 'lifecycle');
+    const precondition = block(lifecycle, 'precondition');
+    expect(precondition.condition).toContain('fileexists(');
+    expect(precondition.error_message).toContain('npm run build');
+  });
+
+  it('enables PER_TENANT isolation on the isolated function only', () => {
+    expect(functions().isolated?.tenant_isolation).toBe(true);
+    expect(functions().standard?.tenant_isolation).toBe(false);
+    const dynamic = resource('aws_lambda_function.this').dynamic;
+    const tenancy = isBody(dynamic) ? blockBodies(dynamic.tenancy_config)?.[0] : undefined;
+    expect(tenancy?.for_each).toBe('${each.value.tenant_isolation ? ["PER_TENANT"] : []}');
+    expect(blockBodies(tenancy?.content)?.[0]?.tenant_isolation_mode).toBe(
+      '${tenancy_config.value}',
+    );
+  });
+
+  it('logs in JSON to its own log group and reads the table name from TABLE_NAME', () => {
+    for (const key of functionKeys()) {
+      const fn = forFunction('aws_lambda_function.this', key);
+      const logging = block(fn, 'logging_config');
+      expect(logging.log_format).toBe('JSON');
+      expect(logging.log_group).toBe('${aws_cloudwatch_log_group.function[each.key].name}');
+      expect(block(fn, 'environment').variables).toEqual({
+        TABLE_NAME: '${aws_dynamodb_table.counters.name}',
+      });
+    }
+  });
+});
+
+describe('API Gateway', () => {
+  it('is a REGIONAL REST API', () => {
+    const api = resource('aws_api_gateway_rest_api.this');
+    expect(block(api, 'endpoint_configuration').types).toEqual(['REGIONAL']);
+  });
+
+  it('requires x-tenant-id on /isolated through a parameter validator', () => {
+    const method = forFunction('aws_api_gateway_method.get', 'isolated');
+    expect(method.request_parameters).toEqual({ 'method.request.header.x-tenant-id': true });
+    expect(method.request_validator_id).toContain(
+      'aws_api_gateway_request_validator.parameters.id',
+    );
+    expect(
+      resource('aws_api_gateway_request_validator.parameters').validate_request_parameters,
+    ).toBe(true);
+  });
+
+  it('maps x-tenant-id to X-Amz-Tenant-Id on the isolated integration', () => {
+    expect(forFunction('aws_api_gateway_integration.get', 'isolated').request_parameters).toEqual({
+      'integration.request.header.X-Amz-Tenant-Id': 'method.request.header.x-tenant-id',
+    });
+  });
+
+  it('never maps a tenant id or requires the header on /standard', () => {
+    expect(forFunction('aws_api_gateway_method.get', 'standard').request_parameters).toEqual({});
+    expect(forFunction('aws_api_gateway_integration.get', 'standard').request_parameters).toEqual(
+      {},
+    );
+    expect(text(functions().standard)).not.toContain('X-Amz-Tenant-Id');
+  });
+
+  it('proxies GET to Lambda and answers OPTIONS without it, for both paths', () => {
+    for (const key of functionKeys()) {
+      const integration = forFunction('aws_api_gateway_integration.get', key);
+      expect(integration.type).toBe('AWS_PROXY');
+      expect(integration.integration_http_method).toBe('POST');
+      expect(forFunction('aws_api_gateway_method.get', key).http_method).toBe('GET');
+      expect(forFunction('aws_api_gateway_method.options', key).http_method).toBe('OPTIONS');
+      expect(forFunction('aws_api_gateway_integration.options', key).type).toBe('MOCK');
+    }
+  });
+
+  it('lets API Gateway invoke each function only for its own method and path', () => {
+    const permission = forFunction('aws_lambda_permission.api_gateway', 'isolated');
+    expect(permission.principal).toBe('apigateway.amazonaws.com');
+    expect(permission.source_arn).toBe(
+      '${aws_api_gateway_rest_api.this.execution_arn}/*/${aws_api_gateway_method.get[each.key].http_method}/isolated',
+    );
+  });
+
+  it('redeploys when any method, integration or response changes, OPTIONS included', () => {
+    const deployment = resource('aws_api_gateway_deployment.this');
+    const trigger = text(deployment.triggers);
+    const apiResources = Object.keys(mod.resources).filter((address) =>
+      /^aws_api_gateway_(resource|method|integration|method_response|integration_response|gateway_response|request_validator)\./.test(
+        address,
+      ),
+    );
+    expect(apiResources.length).toBeGreaterThanOrEqual(8);
+    for (const address of apiResources) expect(trigger).toContain(address);
+    expect(block(deployment, 'lifecycle').create_before_destroy).toBe(true);
+  });
+
+  it('throttles every method of the stage with the variables', () => {
+    expect(resource('aws_api_gateway_stage.this').stage_name).toBe('${var.stage_name}');
+    const settings = resource('aws_api_gateway_method_settings.all');
+    expect(settings.method_path).toBe('*/*');
+    expect(block(settings, 'settings')).toMatchObject({
+      throttling_rate_limit: '${var.throttling_rate_limit}',
+      throttling_burst_limit: '${var.throttling_burst_limit}',
+    });
+  });
+});
+
+describe('IAM', () => {
+  const statements = (key: string): HclBody[] =>
+    blockBodies(forFunction('aws_iam_policy_document.function', key).statement) ?? [];
+
+  it.each([
+    ['standard', 'ForAllValues:StringEquals', ['SHARED']],
+    ['isolated', 'ForAllValues:StringLike', ['TENANT#*']],
+  ])('allows %s only UpdateItem on its own keys and writes to its own logs', (key, test, keys) => {
+    expect(statements(key)).toEqual([
+      {
+        sid: 'IncrementOwnCounters',
+        actions: ['dynamodb:UpdateItem'],
+        resources: ['${aws_dynamodb_table.counters.arn}'],
+        condition: [{ test, variable: 'dynamodb:LeadingKeys', values: keys }],
+      },
+      {
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: ['${aws_cloudwatch_log_group.function[each.key].arn}:log-stream:*'],
+      },
+    ]);
+  });
+
+  it('has no wildcard DynamoDB action or resource anywhere', () => {
+    for (const [address, data] of Object.entries(mod.data)) {
+      if (!address.startsWith('aws_iam_policy_document.')) continue;
+      for (const statement of blockBodies(data.body.statement) ?? []) {
+        const actions = (statement.actions as string[] | undefined) ?? [];
+        for (const action of actions) expect(action).not.toMatch(/\*|^dynamodb:\*$/);
+        if (actions.some((action) => action.startsWith('dynamodb:'))) {
+          expect(statement.resources).toEqual(['${aws_dynamodb_table.counters.arn}']);
+        }
+      }
+    }
+  });
+
+  it('lets only the Lambda service assume the function roles', () => {
+    const trust = blockBodies(resource('aws_iam_policy_document.lambda_assume_role').statement);
+    expect(trust).toEqual([
+      {
+        actions: ['sts:AssumeRole'],
+        principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }],
+      },
+    ]);
+  });
+});
+
+describe('DynamoDB table', () => {
+  it('is on-demand, keyed by pk (S), encrypted and removable by destroy', () => {
+    const table = resource('aws_dynamodb_table.counters');
+    expect(table).toMatchObject({
+      name: '${var.prefix}-tenant-counters',
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'pk',
+      deletion_protection_enabled: false,
+    });
+    expect(blockBodies(table.attribute)).toEqual([{ name: 'pk', type: 'S' }]);
+    expect(block(table, 'server_side_encryption').enabled).toBe(true);
+  });
+});
+
+describe('outputs', () => {
+  it('keeps the names users know from the original pattern, and the extras', () => {
+    expect(Object.keys(mod.outputs).sort()).toEqual([
+      'curl_commands',
+      'dynamodb_table_name',
+      'isolated_tenant_api_endpoint_url',
+      'lambda_function_names',
+      'rest_api_id',
+      'stage_invoke_url',
+      'standard_multi_tenant_api_endpoint_url',
+    ]);
+  });
+
+  it.each([
+    ['standard_multi_tenant_api_endpoint_url', '/standard'],
+    ['isolated_tenant_api_endpoint_url', '/isolated'],
+  ])('builds %s from the stage invoke URL and %s', (name, path) => {
+    expect(mod.outputs[name]?.body.value).toBe(`\${aws_api_gateway_stage.this.invoke_url}${path}`);
+  });
+
+  it('describes every output', () => {
+    for (const [name, { body }] of Object.entries(mod.outputs)) {
+      expect(String(body.description ?? '').length, name).toBeGreaterThan(15);
+    }
+  });
+});
+
+describe('README', () => {
+  it('lists inputs and outputs exactly as terraform-docs would (npm run docs)', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    expect(docsSection(readme)).toBe(terraformDocs(mod));
+  });
+});

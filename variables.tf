@@ -1,0 +1,133 @@
+################################################################################
+# Asked at apply time (no defaults)
+################################################################################
+
+variable "aws_region" {
+  description = "AWS Region to deploy into, e.g. us-east-1. Lambda tenant isolation is offered in all commercial Regions except Asia Pacific (New Zealand)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.aws_region))
+    error_message = "aws_region must be a Region code such as us-east-1 or eu-central-2."
+  }
+}
+
+variable "prefix" {
+  description = "Prefix for every resource name, e.g. acme-demo. 1-48 characters: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen. 48 keeps the longest derived name, the IAM role <prefix>-isolated-lambda, within IAM's 64-character limit."
+  type        = string
+
+  validation {
+    # Longest derived names (all <= 64 characters with a 48-character prefix):
+    #   IAM role        <prefix>-isolated-lambda   prefix + 16
+    #   Lambda function <prefix>-isolated          prefix + 9
+    # test/terraform/structure.test.ts re-derives this bound from main.tf.
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,46}[a-z0-9])?$", var.prefix))
+    error_message = "prefix must be 1-48 characters of lowercase letters, digits and hyphens, start with a letter and not end with a hyphen."
+  }
+}
+
+################################################################################
+# API Gateway
+################################################################################
+
+variable "stage_name" {
+  description = "Name of the API Gateway stage; it is the first path segment of both URLs. 1-128 letters, digits, hyphens or underscores."
+  type        = string
+  default     = "dev"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.stage_name))
+    error_message = "stage_name must be 1-128 letters, digits, hyphens or underscores."
+  }
+}
+
+variable "throttling_rate_limit" {
+  description = "Steady-state request rate limit for every method of the stage, in requests per second. Must be greater than 0."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.throttling_rate_limit > 0
+    error_message = "throttling_rate_limit must be greater than 0 requests per second."
+  }
+}
+
+variable "throttling_burst_limit" {
+  description = "Burst limit for every method of the stage, in requests (a whole number greater than 0)."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.throttling_burst_limit > 0 && floor(var.throttling_burst_limit) == var.throttling_burst_limit
+    error_message = "throttling_burst_limit must be a whole number greater than 0."
+  }
+}
+
+################################################################################
+# Lambda
+################################################################################
+
+variable "lambda_runtime" {
+  description = "Lambda runtime of both functions: nodejs22.x or nodejs24.x. The bundles target Node.js 22."
+  type        = string
+  default     = "nodejs22.x"
+
+  validation {
+    condition     = contains(["nodejs22.x", "nodejs24.x"], var.lambda_runtime)
+    error_message = "lambda_runtime must be nodejs22.x or nodejs24.x."
+  }
+}
+
+variable "lambda_architecture" {
+  description = "Instruction set of both functions: arm64 (Graviton, lower price per GB-second) or x86_64."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.lambda_architecture)
+    error_message = "lambda_architecture must be arm64 or x86_64."
+  }
+}
+
+variable "lambda_memory_size" {
+  description = "Memory of each function, in MB (128-10240). CPU share grows with memory; 256 MB keeps cold starts short for a bundled SDK."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.lambda_memory_size >= 128 && var.lambda_memory_size <= 10240 && floor(var.lambda_memory_size) == var.lambda_memory_size
+    error_message = "lambda_memory_size must be a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "lambda_timeout" {
+  description = "Timeout of each function, in seconds (1-29). API Gateway's default integration timeout is 29 seconds, so a longer function timeout would never be seen by a client."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.lambda_timeout >= 1 && var.lambda_timeout <= 29 && floor(var.lambda_timeout) == var.lambda_timeout
+    error_message = "lambda_timeout must be a whole number of seconds from 1 to 29."
+  }
+}
+
+################################################################################
+# Logs and tags
+################################################################################
+
+variable "log_retention_in_days" {
+  description = "Days CloudWatch Logs keeps each function's logs. One of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  type        = number
+  default     = 14
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags for every resource, merged over the module's own (Project, Prefix, ManagedBy) through the provider's default_tags."
+  type        = map(string)
+  default     = {}
+}
