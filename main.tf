@@ -25,9 +25,11 @@ locals {
     standard = {
       description      = "GET /standard: no tenant isolation; every tenant increments one shared counter"
       tenant_isolation = false
-      # The only row this function may write.
-      leading_keys_test = "ForAllValues:StringEquals"
-      leading_keys      = ["SHARED"]
+      # The only row this function may write, with its own role.
+      table_access             = true
+      leading_keys_test        = "ForAllValues:StringEquals"
+      leading_keys             = ["SHARED"]
+      assumes_tenant_data_role = false
       # x-tenant-id is optional here and only echoed. No X-Amz-Tenant-Id mapping: Lambda refuses
       # an invoke that carries a tenant id for a function without tenant isolation.
       method_request_parameters      = {}
@@ -36,9 +38,13 @@ locals {
     isolated = {
       description      = "GET /isolated: PER_TENANT isolation; each tenant increments its own counter"
       tenant_isolation = true
-      # Tenant rows only (TENANT#<id>), never the shared row.
-      leading_keys_test = "ForAllValues:StringLike"
-      leading_keys      = ["TENANT#*"]
+      # With tenant-scoped credentials this role cannot touch the table at all: it may only
+      # assume the tenant data role, whose policy allows the tagged tenant's row alone.
+      # Without them, it may write tenant rows (TENANT#<id>), never the shared row.
+      table_access             = !var.tenant_scoped_credentials
+      leading_keys_test        = "ForAllValues:StringLike"
+      leading_keys             = ["TENANT#*"]
+      assumes_tenant_data_role = var.tenant_scoped_credentials
       # x-tenant-id is required (checked by the request validator) and becomes the tenant id
       # Lambda routes on.
       method_request_parameters = {
@@ -51,6 +57,10 @@ locals {
   }
 
   dist_dir = "${path.module}/dist"
+
+  # Session tag carrying the tenant id; the tenant data role's policy reads it back as
+  # aws:PrincipalTag/tenant_id. Must match TENANT_TAG_KEY in src/store/tenant-scoped-credentials.ts.
+  tenant_tag_key = "tenant_id"
 
   cors_headers = {
     "Access-Control-Allow-Headers" = "'Content-Type,x-tenant-id'"
@@ -115,15 +125,30 @@ data "aws_iam_policy_document" "function" {
   # handler cannot make the standard function write a tenant row or the isolated one the
   # shared row.
   # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
-  statement {
-    sid       = "IncrementOwnCounters"
-    actions   = ["dynamodb:UpdateItem"]
-    resources = [aws_dynamodb_table.counters.arn]
+  dynamic "statement" {
+    for_each = each.value.table_access ? [each.value] : []
 
-    condition {
-      test     = each.value.leading_keys_test
-      variable = "dynamodb:LeadingKeys"
-      values   = each.value.leading_keys
+    content {
+      sid       = "IncrementOwnCounters"
+      actions   = ["dynamodb:UpdateItem"]
+      resources = [aws_dynamodb_table.counters.arn]
+
+      condition {
+        test     = statement.value.leading_keys_test
+        variable = "dynamodb:LeadingKeys"
+        values   = statement.value.leading_keys
+      }
+    }
+  }
+
+  # The isolated function's only way to the table: tenant-scoped credentials.
+  dynamic "statement" {
+    for_each = each.value.assumes_tenant_data_role ? aws_iam_role.tenant_data[*].arn : []
+
+    content {
+      sid       = "AssumeTenantDataRole"
+      actions   = ["sts:AssumeRole", "sts:TagSession"]
+      resources = [statement.value]
     }
   }
 
@@ -141,6 +166,74 @@ resource "aws_iam_role_policy" "function" {
   name   = "counters-and-logs"
   role   = aws_iam_role.function[each.key].id
   policy = data.aws_iam_policy_document.function[each.key].json
+}
+
+################################################################################
+# IAM: tenant data role, assumed per tenant with a session tag (tenant_scoped_credentials)
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
+################################################################################
+
+data "aws_iam_policy_document" "tenant_data_trust" {
+  count = var.tenant_scoped_credentials ? 1 : 0
+
+  # Only the isolated function's execution role may assume it, and only with the tenant tag,
+  # and with no other tag.
+  statement {
+    sid     = "IsolatedFunctionWithTenantTag"
+    actions = ["sts:AssumeRole", "sts:TagSession"]
+
+    principals {
+      type        = "AWS"
+      identifiers = [aws_iam_role.function["isolated"].arn]
+    }
+
+    condition {
+      test     = "Null"
+      variable = "aws:RequestTag/${local.tenant_tag_key}"
+      values   = ["false"]
+    }
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "aws:TagKeys"
+      values   = [local.tenant_tag_key]
+    }
+  }
+}
+
+resource "aws_iam_role" "tenant_data" {
+  count = var.tenant_scoped_credentials ? 1 : 0
+
+  name                 = "${var.prefix}-tenant-data"
+  description          = "Assumed by ${var.prefix}-isolated per tenant; writes only that tenant's counter"
+  assume_role_policy   = data.aws_iam_policy_document.tenant_data_trust[0].json
+  max_session_duration = 3600
+}
+
+data "aws_iam_policy_document" "tenant_data" {
+  count = var.tenant_scoped_credentials ? 1 : 0
+
+  # IAM substitutes the session's tenant tag: a session tagged acme may write TENANT#acme and
+  # nothing else, whatever key the code computes. ($${...} is a literal ${...} for IAM.)
+  statement {
+    sid       = "IncrementTaggedTenantCounterOnly"
+    actions   = ["dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.counters.arn]
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["TENANT#$${aws:PrincipalTag/${local.tenant_tag_key}}"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "tenant_data" {
+  count = var.tenant_scoped_credentials ? 1 : 0
+
+  name   = "tagged-tenant-counter"
+  role   = aws_iam_role.tenant_data[0].id
+  policy = data.aws_iam_policy_document.tenant_data[0].json
 }
 
 ################################################################################
@@ -192,9 +285,14 @@ resource "aws_lambda_function" "this" {
   memory_size      = var.lambda_memory_size
   timeout          = var.lambda_timeout
 
+  # TENANT_DATA_ROLE_ARN only where the function assumes the tenant data role; null entries
+  # are dropped.
   environment {
     variables = {
-      TABLE_NAME = aws_dynamodb_table.counters.name
+      for name, value in {
+        TABLE_NAME           = aws_dynamodb_table.counters.name
+        TENANT_DATA_ROLE_ARN = each.value.assumes_tenant_data_role ? one(aws_iam_role.tenant_data[*].arn) : null
+      } : name => value if value != null
     }
   }
 

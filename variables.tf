@@ -111,6 +111,12 @@ variable "lambda_timeout" {
   }
 }
 
+variable "tenant_scoped_credentials" {
+  description = "When true, the isolated function writes with credentials of a tenant data role assumed with a session tag per tenant, so IAM allows only that tenant's own key (TENANT#<id>). When false, the function's own role may write any TENANT#* key and only the code keeps tenants apart. Turning it off saves one STS call per new tenant environment."
+  type        = bool
+  default     = true
+}
+
 ################################################################################
 # Logs and tags
 ################################################################################

@@ -1,7 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { STSClient } from '@aws-sdk/client-sts';
 import { requireEnv } from '../config/env.js';
 import type { CounterStore } from './counter-store.js';
 import { DynamoDbCounterStore } from './dynamodb-counter-store.js';
+import { TenantScopedCredentials } from './tenant-scoped-credentials.js';
 
 /**
  * The counter store a handler uses, built once at module scope (the init phase): one
@@ -11,11 +13,41 @@ import { DynamoDbCounterStore } from './dynamodb-counter-store.js';
  * Region and credentials come from the Lambda environment as usual; `AWS_ENDPOINT_URL_DYNAMODB`
  * (a standard SDK setting) is how tests and the local stack point the very same code at an
  * embedded store.
+ *
+ * SDK defaults on purpose: no client-side socket timeouts. ADD is not idempotent, and a retry
+ * after a timed-out attempt that did land would count twice; the function timeout bounds a
+ * hung store instead.
  */
-export const counterStoreFromEnv = (): CounterStore => {
-  // SDK defaults on purpose: no client-side socket timeouts. ADD is not idempotent, and a retry
-  // after a timed-out attempt that did land would count twice; the function timeout bounds a
-  // hung store instead.
-  const client = new DynamoDBClient({});
-  return new DynamoDbCounterStore(client, requireEnv('TABLE_NAME'));
+export const counterStoreFromEnv = (): CounterStore =>
+  new DynamoDbCounterStore(new DynamoDBClient({}), requireEnv('TABLE_NAME'));
+
+/** A store for the tenant an isolated environment serves. */
+export interface TenantCounterStores {
+  forTenant(tenantId: string): CounterStore;
+}
+
+/**
+ * For the isolated function. With `TENANT_DATA_ROLE_ARN` set (Terraform sets it unless
+ * `tenant_scoped_credentials = false`), the DynamoDB client signs with tenant-scoped credentials
+ * from that role, and the environment is bound to its first tenant. Without it, the function's
+ * own role is used and the key prefix in code keeps tenants apart.
+ */
+export const tenantCounterStoresFromEnv = (): TenantCounterStores => {
+  const tableName = requireEnv('TABLE_NAME');
+  const roleArn = process.env.TENANT_DATA_ROLE_ARN;
+  if (roleArn === undefined || roleArn === '') {
+    const shared = new DynamoDbCounterStore(new DynamoDBClient({}), tableName);
+    return { forTenant: () => shared };
+  }
+  const scoped = new TenantScopedCredentials(new STSClient({}), roleArn);
+  const store = new DynamoDbCounterStore(
+    new DynamoDBClient({ credentials: scoped.provide }),
+    tableName,
+  );
+  return {
+    forTenant: (tenantId) => {
+      scoped.bind(tenantId);
+      return store;
+    },
+  };
 };

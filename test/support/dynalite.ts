@@ -2,6 +2,7 @@
  * A real DynamoDB-compatible server for tests: dynalite (the DynamoDB API over HTTP on LevelDB),
  * reached through the same SDK code path the handlers use in AWS. No mocks.
  */
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
@@ -19,10 +20,12 @@ export interface RunningStore {
 
 /** Starts dynalite on `port` (0 = any free port); on disk when `path` is given, else in memory. */
 export const startDynalite = async (
-  options: { port?: number; path?: string } = {},
+  options: { port?: number; path?: string; onRequest?: (request: IncomingMessage) => void } = {},
 ): Promise<RunningStore> => {
   // createTableMs 0: tables become ACTIVE at once instead of after dynalite's simulated delay.
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, path: options.path });
+  // Lets a test see what reached the store (e.g. which access key signed a request).
+  if (options.onRequest) server.prependListener('request', options.onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

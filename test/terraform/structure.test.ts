@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundlePath, functionKeys } from '../../scripts/build.js';
+import { TENANT_TAG_KEY } from '../../src/store/tenant-scoped-credentials.js';
 import { instantiate } from './lib/for-each.js';
 import { blockBodies, type HclBody, type HclValue, isBody } from './lib/hcl.js';
 import { loadModule, type Module } from './lib/module.js';
@@ -104,6 +105,7 @@ describe('prefix length', () => {
     const prefix = longestAccepted();
     const templates = [
       String(resource('aws_iam_role.function').name),
+      String(resource('aws_iam_role.tenant_data').name),
       String(resource('aws_lambda_function.this').function_name),
     ];
     const names = templates.flatMap((template) =>
@@ -156,9 +158,12 @@ describe('functions', () => {
       const logging = block(fn, 'logging_config');
       expect(logging.log_format).toBe('JSON');
       expect(logging.log_group).toBe('${aws_cloudwatch_log_group.function[each.key].name}');
-      expect(block(fn, 'environment').variables).toEqual({
-        TABLE_NAME: '${aws_dynamodb_table.counters.name}',
-      });
+      const variables = String(block(fn, 'environment').variables);
+      expect(variables).toContain('TABLE_NAME           = aws_dynamodb_table.counters.name');
+      expect(variables).toContain(
+        'TENANT_DATA_ROLE_ARN = each.value.assumes_tenant_data_role ? one(aws_iam_role.tenant_data[*].arn) : null',
+      );
+      expect(variables).toContain('if value != null');
     }
   });
 });
@@ -238,37 +243,143 @@ describe('API Gateway', () => {
 });
 
 describe('IAM', () => {
-  const statements = (key: string): HclBody[] =>
-    blockBodies(forFunction('aws_iam_policy_document.function', key).statement) ?? [];
+  /** `${var.tenant_scoped_credentials}` and its negation, for one value of the variable. */
+  const flag = (value: HclValue | undefined, scoped: boolean): boolean => {
+    if (typeof value === 'boolean') return value;
+    if (value === '${var.tenant_scoped_credentials}') return scoped;
+    if (value === '${!var.tenant_scoped_credentials}') return !scoped;
+    throw new Error(`unexpected flag expression ${String(value)}`);
+  };
 
-  it.each([
-    ['standard', 'ForAllValues:StringEquals', ['SHARED']],
-    ['isolated', 'ForAllValues:StringLike', ['TENANT#*']],
-  ])('allows %s only UpdateItem on its own keys and writes to its own logs', (key, test, keys) => {
-    expect(statements(key)).toEqual([
+  /** The statements one function's policy document expands to, dynamic blocks included. */
+  const statements = (key: string, scoped: boolean): HclBody[] => {
+    const entry = functions()[key];
+    if (!entry) throw new Error(`no function ${key}`);
+    const document = forFunction('aws_iam_policy_document.function', key);
+    const expanded = [...(blockBodies(document.statement) ?? [])];
+    const dynamic = isBody(document.dynamic) ? blockBodies(document.dynamic.statement) : [];
+    for (const generator of dynamic ?? []) {
+      const guard = /^\$\{each\.value\.(\w+) \?/.exec(String(generator.for_each))?.[1];
+      if (guard === undefined) throw new Error(`unexpected for_each ${String(generator.for_each)}`);
+      if (!flag(entry[guard], scoped)) continue;
+      const content = blockBodies(generator.content)?.[0] ?? {};
+      const resolved = JSON.parse(
+        JSON.stringify(content).replace(/"\$\{statement\.value\.(\w+)\}"/g, (_m, field: string) =>
+          JSON.stringify(entry[field]),
+        ),
+      ) as HclBody;
+      expanded.push(
+        JSON.parse(
+          JSON.stringify(resolved).replaceAll(
+            '${statement.value}',
+            '${aws_iam_role.tenant_data[0].arn}',
+          ),
+        ) as HclBody,
+      );
+    }
+    return expanded.sort((a, b) => String(a.sid).localeCompare(String(b.sid)));
+  };
+
+  const logs = {
+    sid: 'WriteOwnLogs',
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resources: ['${aws_cloudwatch_log_group.function[each.key].arn}:log-stream:*'],
+  };
+  const ownCounters = (test: string, keys: string[]) => ({
+    sid: 'IncrementOwnCounters',
+    actions: ['dynamodb:UpdateItem'],
+    resources: ['${aws_dynamodb_table.counters.arn}'],
+    condition: [{ test, variable: 'dynamodb:LeadingKeys', values: keys }],
+  });
+
+  it.each([true, false])(
+    'allows standard only UpdateItem on SHARED and its own logs (tenant_scoped_credentials = %s)',
+    (scoped) => {
+      expect(statements('standard', scoped)).toEqual([
+        ownCounters('ForAllValues:StringEquals', ['SHARED']),
+        logs,
+      ]);
+    },
+  );
+
+  it('gives isolated no table access of its own, only the tenant data role, when scoped', () => {
+    expect(statements('isolated', true)).toEqual([
       {
-        sid: 'IncrementOwnCounters',
+        sid: 'AssumeTenantDataRole',
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        resources: ['${aws_iam_role.tenant_data[0].arn}'],
+      },
+      logs,
+    ]);
+  });
+
+  it('falls back to UpdateItem on TENANT#* keys for isolated when not scoped', () => {
+    expect(statements('isolated', false)).toEqual([
+      ownCounters('ForAllValues:StringLike', ['TENANT#*']),
+      logs,
+    ]);
+  });
+
+  it('lets the tenant data role write only the key of the tenant in its session tag', () => {
+    expect(blockBodies(resource('aws_iam_policy_document.tenant_data').statement)).toEqual([
+      {
+        sid: 'IncrementTaggedTenantCounterOnly',
         actions: ['dynamodb:UpdateItem'],
         resources: ['${aws_dynamodb_table.counters.arn}'],
-        condition: [{ test, variable: 'dynamodb:LeadingKeys', values: keys }],
+        condition: [
+          {
+            test: 'ForAllValues:StringEquals',
+            variable: 'dynamodb:LeadingKeys',
+            values: ['TENANT#$${aws:PrincipalTag/${local.tenant_tag_key}}'],
+          },
+        ],
       },
+    ]);
+    expect(resource('aws_iam_role.tenant_data').count).toBe(
+      '${var.tenant_scoped_credentials ? 1 : 0}',
+    );
+  });
+
+  it('lets only the isolated execution role assume the tenant data role, with the tenant tag alone', () => {
+    expect(blockBodies(resource('aws_iam_policy_document.tenant_data_trust').statement)).toEqual([
       {
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: ['${aws_cloudwatch_log_group.function[each.key].arn}:log-stream:*'],
+        sid: 'IsolatedFunctionWithTenantTag',
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        principals: [{ type: 'AWS', identifiers: ['${aws_iam_role.function["isolated"].arn}'] }],
+        condition: [
+          { test: 'Null', variable: 'aws:RequestTag/${local.tenant_tag_key}', values: ['false'] },
+          {
+            test: 'ForAllValues:StringEquals',
+            variable: 'aws:TagKeys',
+            values: ['${local.tenant_tag_key}'],
+          },
+        ],
       },
     ]);
   });
 
+  it('tags sessions with the key the handler sends', () => {
+    expect(mod.locals.tenant_tag_key?.value).toBe(TENANT_TAG_KEY);
+  });
+
   it('has no wildcard DynamoDB action or resource anywhere', () => {
-    for (const [address, data] of Object.entries(mod.data)) {
-      if (!address.startsWith('aws_iam_policy_document.')) continue;
-      for (const statement of blockBodies(data.body.statement) ?? []) {
-        const actions = (statement.actions as string[] | undefined) ?? [];
-        for (const action of actions) expect(action).not.toMatch(/\*|^dynamodb:\*$/);
-        if (actions.some((action) => action.startsWith('dynamodb:'))) {
-          expect(statement.resources).toEqual(['${aws_dynamodb_table.counters.arn}']);
-        }
+    const documents = Object.entries(mod.data).filter(([address]) =>
+      address.startsWith('aws_iam_policy_document.'),
+    );
+    const all = documents.flatMap(([, data]) => [
+      ...(blockBodies(data.body.statement) ?? []),
+      ...(isBody(data.body.dynamic)
+        ? (blockBodies(data.body.dynamic.statement) ?? []).flatMap(
+            (generator) => blockBodies(generator.content) ?? [],
+          )
+        : []),
+    ]);
+    expect(all.length).toBeGreaterThanOrEqual(5);
+    for (const statement of all) {
+      const actions = (statement.actions as string[] | undefined) ?? [];
+      for (const action of actions) expect(action).not.toContain('*');
+      if (actions.some((action) => action.startsWith('dynamodb:'))) {
+        expect(statement.resources).toEqual(['${aws_dynamodb_table.counters.arn}']);
       }
     }
   });
