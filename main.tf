@@ -19,42 +19,71 @@ provider "aws" {
 ################################################################################
 
 locals {
-  # The two functions differ only in data. Keys match src/handlers/<key>.ts, dist/<key>/ and
-  # the URL path /<key>.
-  functions = {
+  # Every function is one entry; they differ only in data. Keys match src/handlers/<key>.ts and
+  # dist/<key>/, and for routes the URL path /<key>. Every entry has the same attributes.
+  all_functions = {
     standard = {
-      description      = "GET /standard: no tenant isolation; every tenant increments one shared counter"
-      tenant_isolation = false
+      description = "GET /standard: no tenant isolation; every tenant increments one shared counter"
+      enabled     = true
+      route       = true
       # The only row this function may write, with its own role.
+      uses_table               = true
       table_access             = true
       leading_keys_test        = "ForAllValues:StringEquals"
       leading_keys             = ["SHARED"]
       assumes_tenant_data_role = false
-      # x-tenant-id is optional here and only echoed. No X-Amz-Tenant-Id mapping: Lambda refuses
-      # an invoke that carries a tenant id for a function without tenant isolation.
+      tenant_isolation         = false
+      authorization            = "NONE"
+      # x-tenant-id is optional here and only echoed. No X-Amz-Tenant-Id mapping: Lambda
+      # refuses an invoke that carries a tenant id for a function without tenant isolation.
       method_request_parameters      = {}
       integration_request_parameters = {}
     }
     isolated = {
-      description      = "GET /isolated: PER_TENANT isolation; each tenant increments its own counter"
-      tenant_isolation = true
+      description = "GET /isolated: PER_TENANT isolation; each tenant increments its own counter"
+      enabled     = true
+      route       = true
       # With tenant-scoped credentials this role cannot touch the table at all: it may only
       # assume the tenant data role, whose policy allows the tagged tenant's row alone.
       # Without them, it may write tenant rows (TENANT#<id>), never the shared row.
+      uses_table               = true
       table_access             = !var.tenant_scoped_credentials
       leading_keys_test        = "ForAllValues:StringLike"
       leading_keys             = ["TENANT#*"]
       assumes_tenant_data_role = var.tenant_scoped_credentials
+      tenant_isolation         = true
+      authorization            = var.tenant_id_authorizer ? "CUSTOM" : "NONE"
       # x-tenant-id is required (checked by the request validator) and becomes the tenant id
-      # Lambda routes on.
+      # Lambda routes on: taken from the authorizer's answer when it is on (only ids that
+      # passed the policy), else straight from the header as in the original pattern.
       method_request_parameters = {
         "method.request.header.x-tenant-id" = true
       }
       integration_request_parameters = {
-        "integration.request.header.X-Amz-Tenant-Id" = "method.request.header.x-tenant-id"
+        "integration.request.header.X-Amz-Tenant-Id" = var.tenant_id_authorizer ? "context.authorizer.tenantId" : "method.request.header.x-tenant-id"
       }
     }
+    authorizer = {
+      description                    = "Tenant id authorizer of GET /isolated: applies the tenant id policy at the edge"
+      enabled                        = var.tenant_id_authorizer
+      route                          = false
+      uses_table                     = false
+      table_access                   = false
+      leading_keys_test              = "ForAllValues:StringEquals"
+      leading_keys                   = []
+      assumes_tenant_data_role       = false
+      tenant_isolation               = false
+      authorization                  = "NONE"
+      method_request_parameters      = {}
+      integration_request_parameters = {}
+    }
   }
+
+  # The functions this configuration deploys.
+  functions = { for key, function in local.all_functions : key => function if function.enabled }
+
+  # The functions behind an API route (not the authorizer).
+  routes = { for key, function in local.functions : key => function if function.route }
 
   dist_dir = "${path.module}/dist"
 
@@ -62,14 +91,16 @@ locals {
   # aws:PrincipalTag/tenant_id. Must match TENANT_TAG_KEY in src/store/tenant-scoped-credentials.ts.
   tenant_tag_key = "tenant_id"
 
+  # The tenant id policy in words, as the functions say it (TENANT_ID_RULE in
+  # src/domain/tenant-id.ts); used in the authorizer's refusal.
+  tenant_id_rule = "x-tenant-id must be 1-128 characters from letters, digits and . _ : = + @ -, starting with a letter or digit"
+
   cors_headers = {
     "Access-Control-Allow-Headers" = "'Content-Type,x-tenant-id'"
     "Access-Control-Allow-Methods" = "'GET,OPTIONS'"
     "Access-Control-Allow-Origin"  = "'*'"
   }
 }
-
-data "aws_partition" "current" {}
 
 ################################################################################
 # DynamoDB: one table, one row per counter (pk = SHARED or TENANT#<id>)
@@ -285,12 +316,11 @@ resource "aws_lambda_function" "this" {
   memory_size      = var.lambda_memory_size
   timeout          = var.lambda_timeout
 
-  # TENANT_DATA_ROLE_ARN only where the function assumes the tenant data role; null entries
-  # are dropped.
+  # Only the variables a function reads; null entries are dropped.
   environment {
     variables = {
       for name, value in {
-        TABLE_NAME           = aws_dynamodb_table.counters.name
+        TABLE_NAME           = each.value.uses_table ? aws_dynamodb_table.counters.name : null
         TENANT_DATA_ROLE_ARN = each.value.assumes_tenant_data_role ? one(aws_iam_role.tenant_data[*].arn) : null
       } : name => value if value != null
     }
@@ -334,7 +364,7 @@ resource "aws_api_gateway_rest_api" "this" {
 }
 
 resource "aws_api_gateway_resource" "function" {
-  for_each = local.functions
+  for_each = local.routes
 
   rest_api_id = aws_api_gateway_rest_api.this.id
   parent_id   = aws_api_gateway_rest_api.this.root_resource_id
@@ -350,19 +380,20 @@ resource "aws_api_gateway_request_validator" "parameters" {
 }
 
 resource "aws_api_gateway_method" "get" {
-  for_each = local.functions
+  for_each = local.routes
 
   rest_api_id   = aws_api_gateway_rest_api.this.id
   resource_id   = aws_api_gateway_resource.function[each.key].id
   http_method   = "GET"
-  authorization = "NONE"
+  authorization = each.value.authorization
+  authorizer_id = each.value.authorization == "CUSTOM" ? one(aws_api_gateway_authorizer.tenant_id[*].id) : null
 
   request_parameters   = each.value.method_request_parameters
   request_validator_id = length(each.value.method_request_parameters) > 0 ? aws_api_gateway_request_validator.parameters.id : null
 }
 
 resource "aws_api_gateway_integration" "get" {
-  for_each = local.functions
+  for_each = local.routes
 
   rest_api_id             = aws_api_gateway_rest_api.this.id
   resource_id             = aws_api_gateway_resource.function[each.key].id
@@ -375,7 +406,7 @@ resource "aws_api_gateway_integration" "get" {
 
 # CORS preflight: a MOCK integration answers OPTIONS without invoking Lambda.
 resource "aws_api_gateway_method" "options" {
-  for_each = local.functions
+  for_each = local.routes
 
   rest_api_id   = aws_api_gateway_rest_api.this.id
   resource_id   = aws_api_gateway_resource.function[each.key].id
@@ -384,7 +415,7 @@ resource "aws_api_gateway_method" "options" {
 }
 
 resource "aws_api_gateway_integration" "options" {
-  for_each = local.functions
+  for_each = local.routes
 
   rest_api_id = aws_api_gateway_rest_api.this.id
   resource_id = aws_api_gateway_resource.function[each.key].id
@@ -397,7 +428,7 @@ resource "aws_api_gateway_integration" "options" {
 }
 
 resource "aws_api_gateway_method_response" "options" {
-  for_each = local.functions
+  for_each = local.routes
 
   rest_api_id = aws_api_gateway_rest_api.this.id
   resource_id = aws_api_gateway_resource.function[each.key].id
@@ -411,7 +442,7 @@ resource "aws_api_gateway_method_response" "options" {
 }
 
 resource "aws_api_gateway_integration_response" "options" {
-  for_each = local.functions
+  for_each = local.routes
 
   rest_api_id = aws_api_gateway_rest_api.this.id
   resource_id = aws_api_gateway_resource.function[each.key].id
@@ -436,9 +467,64 @@ resource "aws_api_gateway_gateway_response" "cors" {
   }
 }
 
+################################################################################
+# Tenant id authorizer (tenant_id_authorizer): the policy applied at the edge
+################################################################################
+
+# REQUEST authorizer keyed on x-tenant-id; API Gateway caches its answer per header value, so a
+# tenant costs one authorizer invoke per TTL. A missing header never reaches it (401, mapped
+# below to a 400); an id it denies gets the ACCESS_DENIED response (mapped to a 400).
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+resource "aws_api_gateway_authorizer" "tenant_id" {
+  count = var.tenant_id_authorizer ? 1 : 0
+
+  name                             = "tenant-id"
+  rest_api_id                      = aws_api_gateway_rest_api.this.id
+  type                             = "REQUEST"
+  authorizer_uri                   = aws_lambda_function.this["authorizer"].invoke_arn
+  identity_source                  = "method.request.header.x-tenant-id"
+  authorizer_result_ttl_in_seconds = var.authorizer_cache_ttl_seconds
+}
+
+resource "aws_lambda_permission" "authorizer" {
+  count = var.tenant_id_authorizer ? 1 : 0
+
+  statement_id  = "AllowApiGatewayAuthorizer"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this["authorizer"].function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/authorizers/${aws_api_gateway_authorizer.tenant_id[0].id}"
+}
+
+# Clear JSON 4xx answers instead of API Gateway's 401/403 defaults: the client sent a bad or no
+# tenant id; it is not an authentication problem. The bodies match what the function and the
+# request validator answer for the same mistakes.
+resource "aws_api_gateway_gateway_response" "tenant_id" {
+  for_each = var.tenant_id_authorizer ? {
+    ACCESS_DENIED = jsonencode({
+      error   = "InvalidTenantId"
+      message = "Invalid tenant id: ${local.tenant_id_rule}"
+    })
+    UNAUTHORIZED = jsonencode({
+      message = "Missing required request parameters: [x-tenant-id]"
+    })
+  } : {}
+
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  response_type = each.key
+  status_code   = "400"
+
+  response_templates = {
+    "application/json" = each.value
+  }
+  response_parameters = {
+    "gatewayresponse.header.Access-Control-Allow-Origin" = "'*'"
+  }
+}
+
 # API Gateway may invoke each function only for its own method and path, on any stage.
 resource "aws_lambda_permission" "api_gateway" {
-  for_each = local.functions
+  for_each = local.routes
 
   statement_id  = "AllowApiGatewayInvoke"
   action        = "lambda:InvokeFunction"
@@ -467,6 +553,8 @@ resource "aws_api_gateway_deployment" "this" {
       aws_api_gateway_method_response.options,
       aws_api_gateway_integration_response.options,
       aws_api_gateway_gateway_response.cors,
+      aws_api_gateway_gateway_response.tenant_id,
+      aws_api_gateway_authorizer.tenant_id,
     ]))
   }
 

@@ -13,16 +13,16 @@ variable "aws_region" {
 }
 
 variable "prefix" {
-  description = "Prefix for every resource name, e.g. acme-demo. 1-48 characters: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen. 48 keeps the longest derived name, the IAM role <prefix>-isolated-lambda, within IAM's 64-character limit."
+  description = "Prefix for every resource name, e.g. acme-demo. 1-46 characters: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen. 46 keeps the longest derived name, the IAM role <prefix>-authorizer-lambda, within IAM's 64-character limit."
   type        = string
 
   validation {
-    # Longest derived names (all <= 64 characters with a 48-character prefix):
-    #   IAM role        <prefix>-isolated-lambda   prefix + 16
-    #   Lambda function <prefix>-isolated          prefix + 9
+    # Longest derived names (all <= 64 characters with a 46-character prefix):
+    #   IAM role        <prefix>-authorizer-lambda   prefix + 18
+    #   Lambda function <prefix>-authorizer          prefix + 11
     # test/terraform/structure.test.ts re-derives this bound from main.tf.
-    condition     = can(regex("^[a-z]([a-z0-9-]{0,46}[a-z0-9])?$", var.prefix))
-    error_message = "prefix must be 1-48 characters of lowercase letters, digits and hyphens, start with a letter and not end with a hyphen."
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,44}[a-z0-9])?$", var.prefix))
+    error_message = "prefix must be 1-46 characters of lowercase letters, digits and hyphens, start with a letter and not end with a hyphen."
   }
 }
 
@@ -38,6 +38,23 @@ variable "stage_name" {
   validation {
     condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.stage_name))
     error_message = "stage_name must be 1-128 letters, digits, hyphens or underscores."
+  }
+}
+
+variable "tenant_id_authorizer" {
+  description = "When true, a Lambda REQUEST authorizer on GET /isolated applies the tenant id policy before Lambda routes on the id, and X-Amz-Tenant-Id is mapped from the authorizer's answer. It costs one more function and one authorizer invoke per distinct x-tenant-id per cache TTL. When false, the raw header is mapped as in the original pattern: an id Lambda refuses then fails inside AWS with a 5xx, and an id our policy refuses still starts a tenant environment before the function answers 400."
+  type        = bool
+  default     = true
+}
+
+variable "authorizer_cache_ttl_seconds" {
+  description = "How long API Gateway caches the tenant id authorizer's answer for one x-tenant-id value, in seconds (0-3600; 0 turns caching off)."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.authorizer_cache_ttl_seconds >= 0 && var.authorizer_cache_ttl_seconds <= 3600 && floor(var.authorizer_cache_ttl_seconds) == var.authorizer_cache_ttl_seconds
+    error_message = "authorizer_cache_ttl_seconds must be a whole number of seconds from 0 to 3600."
   }
 }
 

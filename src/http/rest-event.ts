@@ -30,8 +30,14 @@ export const assertRestProxyEvent = (event: unknown): APIGatewayProxyEvent => {
   return event;
 };
 
+/** The header maps of a REST proxy event or of a REQUEST authorizer event (same shape). */
+export interface HeaderMaps {
+  headers?: Record<string, string | undefined> | null;
+  multiValueHeaders?: Record<string, string[] | undefined> | null;
+}
+
 /** Every value sent for one header, whatever letter case the client or gateway used. */
-const headerValues = (event: APIGatewayProxyEvent, name: string): string[] => {
+const headerValues = (event: HeaderMaps, name: string): string[] => {
   const wanted = name.toLowerCase();
   const values: string[] = [];
   // multiValueHeaders carries every occurrence; `headers` only the last one. Read the fuller one
@@ -59,7 +65,7 @@ const headerValues = (event: APIGatewayProxyEvent, name: string): string[] => {
  * The single value of a header, or undefined when absent. A header sent more than once is
  * ambiguous (which tenant did the client mean?), so it is a client error rather than a guess.
  */
-export const singleHeader = (event: APIGatewayProxyEvent, name: string): string | undefined => {
+export const singleHeader = (event: HeaderMaps, name: string): string | undefined => {
   const values = headerValues(event, name);
   if (values.length > 1) {
     throw new BadRequestError(`Send the ${name} header once`, 'DuplicateHeader');

@@ -14,7 +14,7 @@ describe('build', () => {
   });
 
   it('has one function per handler file, named as in Terraform', () => {
-    expect(functionKeys()).toEqual(['isolated', 'standard']);
+    expect(functionKeys()).toEqual(['authorizer', 'isolated', 'standard']);
   });
 
   it('gives byte-identical bundles when run twice', async () => {

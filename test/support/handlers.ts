@@ -15,7 +15,7 @@ import { bundlePath } from '../../scripts/build.js';
 
 export type Variant = 'source' | 'bundle';
 export const VARIANTS: Variant[] = ['source', 'bundle'];
-export type FunctionKey = 'standard' | 'isolated';
+export type FunctionKey = 'standard' | 'isolated' | 'authorizer';
 
 export type LoadedHandler = (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
 

@@ -37,7 +37,7 @@ const tenantDataCondition = (): Condition => {
 };
 
 const functionCondition = (key: string): Condition => {
-  const functions = mod.locals.functions?.value;
+  const functions = mod.locals.all_functions?.value;
   const entry = isBody(functions) ? (functions[key] as HclBody) : undefined;
   if (!entry) throw new Error(`no function ${key}`);
   return { test: String(entry.leading_keys_test), values: entry.leading_keys as string[] };

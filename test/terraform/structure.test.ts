@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundlePath, functionKeys } from '../../scripts/build.js';
+import { TENANT_ID_RULE } from '../../src/domain/tenant-id.js';
 import { TENANT_TAG_KEY } from '../../src/store/tenant-scoped-credentials.js';
 import { instantiate } from './lib/for-each.js';
 import { blockBodies, type HclBody, type HclValue, isBody } from './lib/hcl.js';
@@ -20,8 +21,8 @@ beforeAll(async () => {
 });
 
 const functions = (): Record<string, HclBody> => {
-  const value = mod.locals.functions?.value;
-  if (!isBody(value)) throw new Error('local.functions is missing');
+  const value = mod.locals.all_functions?.value;
+  if (!isBody(value)) throw new Error('local.all_functions is missing');
   return value as Record<string, HclBody>;
 };
 
@@ -124,6 +125,23 @@ describe('functions', () => {
     expect(Object.keys(functions()).sort()).toEqual(functionKeys());
   });
 
+  it('deploys every function but the authorizer only when it is enabled', () => {
+    expect(mod.locals.functions?.value).toBe(
+      '${{ for key, function in local.all_functions : key => function if function.enabled }}',
+    );
+    expect(functions().standard?.enabled).toBe(true);
+    expect(functions().isolated?.enabled).toBe(true);
+    expect(functions().authorizer?.enabled).toBe('${var.tenant_id_authorizer}');
+  });
+
+  it('routes only the standard and isolated functions', () => {
+    const routed = Object.entries(functions())
+      .filter(([, entry]) => entry.route === true)
+      .map(([key]) => key);
+    expect(routed.sort()).toEqual(['isolated', 'standard']);
+    expect(resource('aws_api_gateway_method.get').for_each).toBe('${local.routes}');
+  });
+
   it('zips the bundle the build writes and points the handler at it', () => {
     expect(mod.locals.dist_dir?.value).toBe('${path.module}/dist');
     for (const key of functionKeys()) {
@@ -142,14 +160,23 @@ describe('functions', () => {
   });
 
   it('enables PER_TENANT isolation on the isolated function only', () => {
-    expect(functions().isolated?.tenant_isolation).toBe(true);
-    expect(functions().standard?.tenant_isolation).toBe(false);
+    const isolatedOnly = Object.entries(functions())
+      .filter(([, entry]) => entry.tenant_isolation === true)
+      .map(([key]) => key);
+    expect(isolatedOnly).toEqual(['isolated']);
     const dynamic = resource('aws_lambda_function.this').dynamic;
     const tenancy = isBody(dynamic) ? blockBodies(dynamic.tenancy_config)?.[0] : undefined;
     expect(tenancy?.for_each).toBe('${each.value.tenant_isolation ? ["PER_TENANT"] : []}');
     expect(blockBodies(tenancy?.content)?.[0]?.tenant_isolation_mode).toBe(
       '${tenancy_config.value}',
     );
+  });
+
+  it('gives the table name only to the functions that use the table', () => {
+    const users = Object.entries(functions())
+      .filter(([, entry]) => entry.uses_table === true)
+      .map(([key]) => key);
+    expect(users.sort()).toEqual(['isolated', 'standard']);
   });
 
   it('logs in JSON to its own log group and reads the table name from TABLE_NAME', () => {
@@ -159,7 +186,9 @@ describe('functions', () => {
       expect(logging.log_format).toBe('JSON');
       expect(logging.log_group).toBe('${aws_cloudwatch_log_group.function[each.key].name}');
       const variables = String(block(fn, 'environment').variables);
-      expect(variables).toContain('TABLE_NAME           = aws_dynamodb_table.counters.name');
+      expect(variables).toContain(
+        'TABLE_NAME           = each.value.uses_table ? aws_dynamodb_table.counters.name : null',
+      );
       expect(variables).toContain(
         'TENANT_DATA_ROLE_ARN = each.value.assumes_tenant_data_role ? one(aws_iam_role.tenant_data[*].arn) : null',
       );
@@ -185,10 +214,49 @@ describe('API Gateway', () => {
     ).toBe(true);
   });
 
-  it('maps x-tenant-id to X-Amz-Tenant-Id on the isolated integration', () => {
+  it('maps X-Amz-Tenant-Id on the isolated integration from the authorizer, else the header', () => {
     expect(forFunction('aws_api_gateway_integration.get', 'isolated').request_parameters).toEqual({
-      'integration.request.header.X-Amz-Tenant-Id': 'method.request.header.x-tenant-id',
+      'integration.request.header.X-Amz-Tenant-Id':
+        '${var.tenant_id_authorizer ? "context.authorizer.tenantId" : "method.request.header.x-tenant-id"}',
     });
+  });
+
+  it('puts the tenant id authorizer on GET /isolated only', () => {
+    expect(functions().isolated?.authorization).toBe(
+      '${var.tenant_id_authorizer ? "CUSTOM" : "NONE"}',
+    );
+    expect(functions().standard?.authorization).toBe('NONE');
+    expect(resource('aws_api_gateway_method.get').authorizer_id).toBe(
+      '${each.value.authorization == "CUSTOM" ? one(aws_api_gateway_authorizer.tenant_id[*].id) : null}',
+    );
+  });
+
+  it('runs the authorizer on x-tenant-id with a cached answer', () => {
+    expect(resource('aws_api_gateway_authorizer.tenant_id')).toMatchObject({
+      count: '${var.tenant_id_authorizer ? 1 : 0}',
+      type: 'REQUEST',
+      identity_source: 'method.request.header.x-tenant-id',
+      authorizer_uri: '${aws_lambda_function.this["authorizer"].invoke_arn}',
+      authorizer_result_ttl_in_seconds: '${var.authorizer_cache_ttl_seconds}',
+    });
+    expect(mod.variables.authorizer_cache_ttl_seconds?.body.default).toBe(300);
+    expect(mod.variables.tenant_id_authorizer?.body.default).toBe(true);
+  });
+
+  it('lets API Gateway invoke the authorizer only as this authorizer', () => {
+    expect(resource('aws_lambda_permission.authorizer').source_arn).toBe(
+      '${aws_api_gateway_rest_api.this.execution_arn}/authorizers/${aws_api_gateway_authorizer.tenant_id[0].id}',
+    );
+  });
+
+  it('answers a refused or missing tenant id with a JSON 400 that names the rule', () => {
+    const responses = String(resource('aws_api_gateway_gateway_response.tenant_id').for_each);
+    expect(responses).toContain('ACCESS_DENIED = jsonencode');
+    expect(responses).toContain('error   = "InvalidTenantId"');
+    expect(responses).toContain('message = "Invalid tenant id: ${local.tenant_id_rule}"');
+    expect(responses).toContain('message = "Missing required request parameters: [x-tenant-id]"');
+    expect(resource('aws_api_gateway_gateway_response.tenant_id').status_code).toBe('400');
+    expect(mod.locals.tenant_id_rule?.value).toBe(TENANT_ID_RULE);
   });
 
   it('never maps a tenant id or requires the header on /standard', () => {
@@ -222,7 +290,7 @@ describe('API Gateway', () => {
     const deployment = resource('aws_api_gateway_deployment.this');
     const trigger = text(deployment.triggers);
     const apiResources = Object.keys(mod.resources).filter((address) =>
-      /^aws_api_gateway_(resource|method|integration|method_response|integration_response|gateway_response|request_validator)\./.test(
+      /^aws_api_gateway_(resource|method|integration|method_response|integration_response|gateway_response|request_validator|authorizer)\./.test(
         address,
       ),
     );
@@ -312,6 +380,13 @@ describe('IAM', () => {
       logs,
     ]);
   });
+
+  it.each([true, false])(
+    'gives the authorizer nothing but its own logs (tenant_scoped_credentials = %s)',
+    (scoped) => {
+      expect(statements('authorizer', scoped)).toEqual([logs]);
+    },
+  );
 
   it('falls back to UpdateItem on TENANT#* keys for isolated when not scoped', () => {
     expect(statements('isolated', false)).toEqual([
