@@ -30,15 +30,25 @@ export const bundlePath = (key: string, distDir = DIST_DIR): string =>
  * - The SDK is bundled rather than taken from the runtime: the version is pinned by our lock
  *   file, and one bundled file loads faster than resolving hundreds of modules from disk.
  * - `mainFields: ['module', 'main']` prefers the SDK's ES module builds (dist-es) over the
- *   CommonJS ones esbuild picks by default for platform node. Measured on Node 20 here (median
- *   of 15 fresh processes importing the bundle): default resolution 528 KB / ~180 ms import,
- *   module-first 333 KB / ~110 ms — the ES builds tree-shake far better (see the closing note of
- *   the foundation issue and `npm run bench` for the current figures).
+ *   CommonJS ones esbuild picks by default for platform node: they tree-shake far better.
+ * - `splitting`: the SDK reaches the credential providers it may never need (SSO, INI files,
+ *   web identity, STS, IMDS, …), event streams and a browser user-agent parser through dynamic
+ *   `import()`. Bundled into one file, all of it is parsed and compiled in every new execution
+ *   environment; split, each becomes a chunk file under dist/<key>/chunks/ that loads only if
+ *   the code path runs — in Lambda the credentials come from environment variables, so they
+ *   never do. Terraform zips the whole dist/<key>/ directory, so the chunks ship with the entry.
+ *   Chunk names carry a content hash, so the output stays deterministic.
+ * `npm run bench` measures each of these steps against the esbuild defaults, a naive transpile
+ * and an empty handler (bench/report.md).
  */
 export const esbuildOptions = (key: string, distDir = DIST_DIR): BuildOptions => ({
-  entryPoints: [join(HANDLERS_DIR, `${key}.ts`)],
-  outfile: bundlePath(key, distDir),
+  entryPoints: { index: join(HANDLERS_DIR, `${key}.ts`) },
+  outdir: join(distDir, key),
+  entryNames: '[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
+  splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node22',
@@ -48,12 +58,21 @@ export const esbuildOptions = (key: string, distDir = DIST_DIR): BuildOptions =>
   logLevel: 'warning',
 });
 
+/** Every file of a function's package (entry and chunks), relative paths, sorted. */
+export const packageFiles = (key: string, distDir = DIST_DIR): string[] =>
+  readdirSync(join(distDir, key), { recursive: true, encoding: 'utf8' })
+    .filter((file) => statSync(join(distDir, key, file)).isFile())
+    .sort();
+
 export const buildAll = async (distDir = DIST_DIR): Promise<Record<string, number>> => {
   rmSync(distDir, { recursive: true, force: true });
   const sizes: Record<string, number> = {};
   for (const key of functionKeys()) {
     await build(esbuildOptions(key, distDir));
-    sizes[key] = statSync(bundlePath(key, distDir)).size;
+    sizes[key] = packageFiles(key, distDir).reduce(
+      (sum, file) => sum + statSync(join(distDir, key, file)).size,
+      0,
+    );
   }
   return sizes;
 };
@@ -62,7 +81,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     const sizes = await buildAll();
     for (const [key, size] of Object.entries(sizes)) {
-      console.log(`dist/${key}/index.mjs  ${(size / 1024).toFixed(1)} KB`);
+      const files = packageFiles(key).length;
+      console.log(
+        `dist/${key}/  ${(size / 1024).toFixed(1)} KB in ${files} files (entry index.mjs)`,
+      );
     }
   } catch (error) {
     console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);

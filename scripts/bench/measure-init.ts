@@ -1,0 +1,114 @@
+/**
+ * Init and latency in fresh processes: each sample is one new Node process (a new execution
+ * environment) that imports a handler module and invokes it. Variants run interleaved —
+ * A, B, C, D, A, B, C, D, … — so a burst of machine noise hits every variant alike instead of
+ * whichever happened to run during it.
+ */
+import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import type { ProbeResult } from './probe.js';
+import type { FunctionKey, Variant } from './variants.js';
+
+/**
+ * What Lambda puts in a Node.js function's environment, with dummy credentials (Lambda hands
+ * the role's credentials over as these three variables), and what Terraform sets (TABLE_NAME).
+ * Nothing is inherited from the bench process: no AWS_PROFILE, ~/.aws or NODE_OPTIONS of ours
+ * may reach the SDK under test.
+ */
+export const lambdaEnvironment = (
+  key: FunctionKey,
+  store: { endpoint: string; table: string },
+): Record<string, string> => ({
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  LANG: 'en_US.UTF-8',
+  TZ: ':UTC',
+  AWS_REGION: 'us-east-1',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'ASIABENCHMARKEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'bench/secret/access/key/example/0000000',
+  AWS_SESSION_TOKEN: 'bench-session-token',
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+  AWS_LAMBDA_FUNCTION_NAME: `bench-${key}`,
+  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/bench-${key}`,
+  AWS_LAMBDA_LOG_STREAM_NAME: '2026/01/01/[$LATEST]bench',
+  _HANDLER: 'index.handler',
+  TABLE_NAME: store.table,
+  // The one addition to Lambda's environment: where the embedded store listens.
+  AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+});
+
+export const runProbe = (
+  probe: string,
+  entry: string,
+  key: FunctionKey,
+  invocations: number,
+  env: Record<string, string>,
+): Promise<ProbeResult> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [probe, pathToFileURL(entry).href, key, String(invocations)],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = stdout.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line.startsWith('{')) {
+        reject(new Error(`probe of ${entry} exited with ${code}: ${stderr.slice(-2000)}`));
+        return;
+      }
+      resolve(JSON.parse(line) as ProbeResult);
+    });
+  });
+
+export interface ProbeJob {
+  /** Unique name of the job in the results. */
+  id: string;
+  variant: Variant;
+  key: FunctionKey;
+  invocations: number;
+}
+
+/** `runs` rounds; in each, every job once, in order. Returns the samples per job id. */
+export const runInterleaved = async (
+  probe: string,
+  jobs: readonly ProbeJob[],
+  runs: number,
+  envFor: (key: FunctionKey) => Record<string, string>,
+  hooks: {
+    /** Before each probe (e.g. reset the store's request tally). */
+    before?: (job: ProbeJob) => void;
+    /** After each probe, with its result. */
+    after?: (job: ProbeJob, result: ProbeResult) => void;
+    onRound?: (round: number) => void;
+  } = {},
+): Promise<Map<string, ProbeResult[]>> => {
+  const samples = new Map<string, ProbeResult[]>(jobs.map((job) => [job.id, []]));
+  for (let round = 0; round < runs; round += 1) {
+    for (const job of jobs) {
+      hooks.before?.(job);
+      const result = await runProbe(
+        probe,
+        job.variant.entry(job.key),
+        job.key,
+        job.invocations,
+        envFor(job.key),
+      );
+      samples.get(job.id)?.push(result);
+      hooks.after?.(job, result);
+    }
+    hooks.onRound?.(round + 1);
+  }
+  return samples;
+};

@@ -1,0 +1,287 @@
+/**
+ * Everything the init figures compare, built in the same run into a scratch directory: the
+ * baselines (empty handler, naive transpile, esbuild defaults), each build step on the way to
+ * the shipped build, the shipped build itself (scripts/build.ts), and proposed src/ changes
+ * applied to a temporary copy of src/ (src/ itself is never touched).
+ */
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type BuildOptions, build, transform } from 'esbuild';
+import { buildAll, bundlePath, esbuildOptions, ROOT } from '../build.js';
+
+export type FunctionKey = 'standard' | 'isolated';
+export const FUNCTION_KEYS: FunctionKey[] = ['standard', 'isolated'];
+
+export type VariantKind = 'floor' | 'baseline' | 'step' | 'shipped' | 'proposal';
+
+export interface Variant {
+  id: string;
+  kind: VariantKind;
+  /** One line for the report: what this build is. */
+  description: string;
+  /** The handler module a fresh environment imports. */
+  entry(key: FunctionKey): string;
+  /** The directory Terraform would zip; undefined when the code lives in node_modules. */
+  packageDir(key: FunctionKey): string | undefined;
+}
+
+export interface SizeFigures {
+  files: number;
+  rawBytes: number;
+  gzipBytes: number;
+  /** Bytes of the entry plus every chunk it imports statically: what init has to load. */
+  initPathBytes: number;
+}
+
+/**
+ * Scratch space inside node_modules so the naive variant and the src/ copies resolve packages
+ * the way the real code does (walking up to the project's node_modules).
+ */
+export const WORK_DIR = join(ROOT, 'node_modules', '.cache', 'bench');
+
+const base = (entry: string): BuildOptions => ({
+  entryPoints: { index: entry },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'error',
+});
+
+/**
+ * esbuild's defaults for platform node pick the SDK's CommonJS builds; an ES module output then
+ * needs a `require` for Node built-ins, the usual banner (without it the bundle does not load).
+ */
+const requireBanner = {
+  js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+};
+
+const splitOutput = (dir: string): BuildOptions => ({
+  splitting: true,
+  outdir: dir,
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  entryNames: '[name]',
+});
+
+interface StepSpec {
+  id: string;
+  description: string;
+  options: (entry: string, dir: string) => BuildOptions;
+}
+
+/** The build steps, each adding one thing to the one before; the last should equal shipped. */
+export const STEPS: StepSpec[] = [
+  {
+    id: 'esbuild-default',
+    description: 'esbuild bundle+minify with default resolution (SDK CommonJS builds)',
+    options: (entry, dir) => ({
+      ...base(entry),
+      outfile: join(dir, 'index.mjs'),
+      banner: requireBanner,
+    }),
+  },
+  {
+    id: 'module-first',
+    description: "step 1: + mainFields ['module','main'] (SDK ES module builds)",
+    options: (entry, dir) => ({
+      ...base(entry),
+      outfile: join(dir, 'index.mjs'),
+      mainFields: ['module', 'main'],
+    }),
+  },
+  {
+    id: 'split',
+    description: 'step 2: + splitting (code behind dynamic import() moves to chunks)',
+    options: (entry, dir) => ({
+      ...base(entry),
+      ...splitOutput(dir),
+      mainFields: ['module', 'main'],
+    }),
+  },
+];
+
+const EMPTY_HANDLER = "export const handler = async () => ({ statusCode: 200, body: '{}' });\n";
+
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => join(dir, name))
+    .filter((file) => statSync(file).isFile());
+
+const hashDir = (dir: string): string => {
+  const hash = createHash('sha256');
+  for (const file of filesUnder(dir).sort()) {
+    hash.update(relative(dir, file)).update(readFileSync(file));
+  }
+  return hash.digest('hex');
+};
+
+const STATIC_IMPORT = /\bfrom\s*"(\.{1,2}\/[^"]+)"|\bimport\s*"(\.{1,2}\/[^"]+)"/g;
+
+/** The entry and every file it reaches through static relative imports. */
+export const initPath = (entry: string): string[] => {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(file, 'utf8');
+    for (const match of code.matchAll(STATIC_IMPORT)) {
+      const specifier = match[1] ?? match[2];
+      if (specifier !== undefined) visit(join(dirname(file), specifier));
+    }
+  };
+  visit(entry);
+  return [...seen];
+};
+
+export const sizeOf = (variant: Variant, key: FunctionKey): SizeFigures | undefined => {
+  const dir = variant.packageDir(key);
+  if (dir === undefined) return undefined;
+  const files = filesUnder(dir);
+  let rawBytes = 0;
+  let gzipBytes = 0;
+  for (const file of files) {
+    const bytes = readFileSync(file);
+    rawBytes += bytes.length;
+    gzipBytes += gzipSync(bytes, { level: 9 }).length;
+  }
+  const initPathBytes = initPath(variant.entry(key)).reduce(
+    (sum, file) => sum + statSync(file).size,
+    0,
+  );
+  return { files: files.length, rawBytes, gzipBytes, initPathBytes };
+};
+
+/** Transpiles every file of a source tree to JavaScript next to nothing else: tsc's output. */
+const transpileTree = async (from: string, to: string): Promise<void> => {
+  for (const file of filesUnder(from)) {
+    if (!file.endsWith('.ts') || file.endsWith('.d.ts')) continue;
+    const out = join(to, relative(from, file)).replace(/\.ts$/, '.js');
+    const { code } = await transform(readFileSync(file, 'utf8'), {
+      loader: 'ts',
+      format: 'esm',
+      platform: 'node',
+      target: 'node22',
+    });
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, code);
+  }
+};
+
+/** A src/ change to try without touching src/: exact text replacements in one file. */
+export interface SourcePatch {
+  id: string;
+  description: string;
+  /** Path under src/. */
+  file: string;
+  edits: Array<{ find: string; replace: string }>;
+}
+
+export interface BuiltVariants {
+  variants: Variant[];
+  /** Patches whose `find` text is no longer in src/ (src/ moved on): not measured. */
+  skipped: SourcePatch[];
+  /** True when the last step's output is byte-identical to scripts/build.ts's. */
+  shippedEqualsLastStep: boolean;
+}
+
+export const buildVariants = async (patches: readonly SourcePatch[]): Promise<BuiltVariants> => {
+  rmSync(WORK_DIR, { recursive: true, force: true });
+  mkdirSync(WORK_DIR, { recursive: true });
+  // Inside node_modules Node stops looking for package.json: say these files are ES modules.
+  writeFileSync(join(WORK_DIR, 'package.json'), '{"type":"module"}\n');
+  const variants: Variant[] = [];
+  const bundled = (id: string, kind: VariantKind, description: string, root: string): Variant => ({
+    id,
+    kind,
+    description,
+    entry: (key) => bundlePath(key, root),
+    packageDir: (key) => join(root, key),
+  });
+
+  const emptyDir = join(WORK_DIR, 'empty');
+  for (const key of FUNCTION_KEYS) {
+    mkdirSync(join(emptyDir, key), { recursive: true });
+    writeFileSync(bundlePath(key, emptyDir), EMPTY_HANDLER);
+  }
+  variants.push(bundled('empty', 'floor', 'handler that does nothing: the floor', emptyDir));
+
+  const naiveDir = join(WORK_DIR, 'naive');
+  await transpileTree(join(ROOT, 'src'), join(naiveDir, 'src'));
+  variants.push({
+    id: 'naive',
+    kind: 'baseline',
+    description: 'src/ transpiled file by file (tsc-like), SDK loaded from node_modules',
+    entry: (key) => join(naiveDir, 'src', 'handlers', `${key}.js`),
+    packageDir: () => undefined,
+  });
+
+  for (const step of STEPS) {
+    const root = join(WORK_DIR, step.id);
+    for (const key of FUNCTION_KEYS) {
+      await build(step.options(join(ROOT, 'src', 'handlers', `${key}.ts`), join(root, key)));
+    }
+    const kind = step.id === 'esbuild-default' ? 'baseline' : 'step';
+    variants.push(bundled(step.id, kind, step.description, root));
+  }
+
+  const shippedDir = join(WORK_DIR, 'shipped');
+  await buildAll(shippedDir);
+  const lastStep = STEPS[STEPS.length - 1];
+  const shippedEqualsLastStep =
+    lastStep !== undefined &&
+    FUNCTION_KEYS.every(
+      (key) => hashDir(join(shippedDir, key)) === hashDir(join(WORK_DIR, lastStep.id, key)),
+    );
+  variants.push(bundled('shipped', 'shipped', 'scripts/build.ts as committed: dist/', shippedDir));
+
+  const skipped: SourcePatch[] = [];
+  for (const patch of patches) {
+    const copy = join(WORK_DIR, `src-${patch.id}`);
+    cpSync(join(ROOT, 'src'), copy, { recursive: true });
+    const target = join(copy, patch.file);
+    const text = readFileSync(target, 'utf8');
+    if (!patch.edits.every((edit) => text.includes(edit.find))) {
+      skipped.push(patch);
+      continue;
+    }
+    writeFileSync(
+      target,
+      patch.edits.reduce((code, edit) => code.replaceAll(edit.find, edit.replace), text),
+    );
+    const root = join(WORK_DIR, `proposal-${patch.id}`);
+    for (const key of FUNCTION_KEYS) {
+      const options = esbuildOptions(key, root);
+      await build({ ...options, entryPoints: { index: join(copy, 'handlers', `${key}.ts`) } });
+    }
+    variants.push(bundled(patch.id, 'proposal', patch.description, root));
+  }
+  return { variants, skipped, shippedEqualsLastStep };
+};
+
+/** Bundles the probe (the child program) to CommonJS; returns its path. */
+export const buildProbe = async (): Promise<string> => {
+  const outfile = join(WORK_DIR, 'probe.cjs');
+  await build({
+    entryPoints: [join(ROOT, 'scripts', 'bench', 'probe.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'error',
+  });
+  return outfile;
+};
