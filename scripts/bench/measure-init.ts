@@ -78,6 +78,8 @@ export interface ProbeJob {
   variant: Variant;
   key: FunctionKey;
   invocations: number;
+  /** Extra environment for this job, over the function's Lambda environment. */
+  env?: Record<string, string>;
 }
 
 /** `runs` rounds; in each, every job once, in order. Returns the samples per job id. */
@@ -98,13 +100,10 @@ export const runInterleaved = async (
   for (let round = 0; round < runs; round += 1) {
     for (const job of jobs) {
       hooks.before?.(job);
-      const result = await runProbe(
-        probe,
-        job.variant.entry(job.key),
-        job.key,
-        job.invocations,
-        envFor(job.key),
-      );
+      const result = await runProbe(probe, job.variant.entry(job.key), job.key, job.invocations, {
+        ...envFor(job.key),
+        ...job.env,
+      });
       samples.get(job.id)?.push(result);
       hooks.after?.(job, result);
     }

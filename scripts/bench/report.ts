@@ -75,6 +75,12 @@ export interface BenchReport {
   skippedProposals: string[];
   warm: WarmFigures[];
   load: LoadSection;
+  /** The isolated function with and without TENANT_DATA_ROLE_ARN, in the same run. */
+  scopedCredentials?: {
+    without: InitFigures;
+    with: InitFigures;
+    stsCallsPerEnvironment: number;
+  };
   targets: Target[];
   durationS: number;
 }
@@ -304,6 +310,41 @@ export const renderMarkdown = (report: BenchReport, notes: string): string => {
     ),
     '',
   );
+  const scoped = report.scopedCredentials;
+  if (scoped !== undefined) {
+    lines.push('## Tenant-scoped credentials (IAM data isolation)', '');
+    lines.push(
+      'The isolated function with `TENANT_DATA_ROLE_ARN` set (the Terraform default) against the same bundle without it. STS is a loopback AssumeRole stand-in (`test/support/sts-stand-in.ts`), so the first-invoke difference is the client-side cost of the call (STS client chunk, signing, XML parsing) plus a loopback round trip; in AWS add one HTTPS round trip to the Regional STS endpoint, for which STS publishes no latency figure.',
+      '',
+      table(
+        ['isolated function', 'init', '1st invoke', 'cold request', 'STS calls per environment'],
+        [
+          [
+            'own role (no TENANT_DATA_ROLE_ARN)',
+            ms(scoped.without.initMs),
+            ms(scoped.without.firstInvokeMs),
+            ms(scoped.without.coldMs),
+            '0',
+          ],
+          [
+            'tenant-scoped credentials',
+            ms(scoped.with.initMs),
+            ms(scoped.with.firstInvokeMs),
+            ms(scoped.with.coldMs),
+            String(round(scoped.stsCallsPerEnvironment, 2)),
+          ],
+          [
+            'difference',
+            ms(scoped.with.initMs - scoped.without.initMs),
+            ms(scoped.with.firstInvokeMs - scoped.without.firstInvokeMs),
+            ms(scoped.with.coldMs - scoped.without.coldMs),
+            '',
+          ],
+        ],
+      ),
+      '',
+    );
+  }
   lines.push('## Local stack under load', '');
   const load = report.load;
   if (load.status === 'pending') {

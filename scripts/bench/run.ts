@@ -9,6 +9,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { startStsStandIn } from '../../test/support/sts-stand-in.js';
 import { ROOT } from '../build.js';
 import { barChart } from './chart.js';
 import {
@@ -100,12 +101,15 @@ const initFigures = (samples: readonly ProbeResult[], storeRequests: number[]): 
   };
 };
 
+const SCOPED_JOB = 'shipped/isolated+scoped-credentials';
+
 const main = async (): Promise<void> => {
   log('building the variants…');
   const built = await buildVariants(PATCHES);
   const probe = await buildProbe();
   const store = await startCountingStore('bench-counters');
   const envFor = (key: FunctionKey) => lambdaEnvironment(key, store);
+  const sts = await startStsStandIn();
 
   try {
     // ---- init and cold request: every variant, fresh processes, interleaved ----
@@ -117,6 +121,21 @@ const main = async (): Promise<void> => {
         invocations: 1,
       })),
     );
+    // The isolated function with tenant-scoped credentials: the first invocation of each fresh
+    // environment assumes the tenant data role (against a loopback STS stand-in).
+    const shippedVariant = built.variants.find((variant) => variant.id === 'shipped');
+    if (shippedVariant !== undefined) {
+      jobs.push({
+        id: SCOPED_JOB,
+        variant: shippedVariant,
+        key: 'isolated',
+        invocations: 1,
+        env: {
+          TENANT_DATA_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench-tenant-data',
+          AWS_ENDPOINT_URL_STS: sts.endpoint,
+        },
+      });
+    }
     const requestsPerJob = new Map<string, number[]>();
     log(`init: ${jobs.length} variants × ${RUNS} fresh processes, interleaved…`);
     const samples = await runInterleaved(probe, jobs, RUNS, envFor, {
@@ -132,6 +151,16 @@ const main = async (): Promise<void> => {
       onRound: (round) => process.stdout.write(`  round ${round}/${RUNS}\r`),
     });
     log('');
+    const scopedSamples = samples.get(SCOPED_JOB);
+    const unscopedSamples = samples.get('shipped/isolated');
+    const scopedCredentials =
+      scopedSamples !== undefined && unscopedSamples !== undefined
+        ? {
+            without: initFigures(unscopedSamples, requestsPerJob.get('shipped/isolated') ?? []),
+            with: initFigures(scopedSamples, requestsPerJob.get(SCOPED_JOB) ?? []),
+            stsCallsPerEnvironment: sts.calls.length / scopedSamples.length,
+          }
+        : undefined;
     const variants: VariantReport[] = built.variants.map((variant) => ({
       id: variant.id,
       kind: variant.kind,
@@ -308,6 +337,7 @@ const main = async (): Promise<void> => {
       skippedProposals: built.skipped.map((p) => p.id),
       warm,
       load,
+      scopedCredentials,
       targets,
       durationS: (performance.now() - started) / 1000,
     };
@@ -330,6 +360,7 @@ const main = async (): Promise<void> => {
       `\nwrote bench/report.md, bench/report.json, bench/init.svg in ${Math.round(report.durationS)} s`,
     );
   } finally {
+    await sts.close();
     await store.close();
     rmSync(WORK_DIR, { recursive: true, force: true });
   }

@@ -5,7 +5,8 @@ import { httpEndpoint } from '../http/http-endpoint.js';
 import { jsonResponse } from '../http/json-response.js';
 import { tenantCounterStoresFromEnv } from '../store/counter-store-from-env.js';
 
-const counters = tenantCounterStoresFromEnv();
+// Top-level await: the init phase finishes building the store before the first invocation.
+const counters = await tenantCounterStoresFromEnv();
 
 /**
  * GET /isolated — runs with `tenant_isolation_mode = PER_TENANT`. API Gateway maps the client's

@@ -1,9 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { STSClient } from '@aws-sdk/client-sts';
 import { requireEnv } from '../config/env.js';
 import type { CounterStore } from './counter-store.js';
 import { DynamoDbCounterStore } from './dynamodb-counter-store.js';
-import { TenantScopedCredentials } from './tenant-scoped-credentials.js';
 
 /**
  * The counter store a handler uses, built once at module scope (the init phase): one
@@ -31,14 +29,22 @@ export interface TenantCounterStores {
  * `tenant_scoped_credentials = false`), the DynamoDB client signs with tenant-scoped credentials
  * from that role, and the environment is bound to its first tenant. Without it, the function's
  * own role is used and the key prefix in code keeps tenants apart.
+ *
+ * The STS client is imported dynamically: the build splits it into a chunk that a function
+ * without the role never loads, and a function with it loads here, during init (the handler
+ * awaits this at module scope), not on its first request.
  */
-export const tenantCounterStoresFromEnv = (): TenantCounterStores => {
+export const tenantCounterStoresFromEnv = async (): Promise<TenantCounterStores> => {
   const tableName = requireEnv('TABLE_NAME');
   const roleArn = process.env.TENANT_DATA_ROLE_ARN;
   if (roleArn === undefined || roleArn === '') {
     const shared = new DynamoDbCounterStore(new DynamoDBClient({}), tableName);
     return { forTenant: () => shared };
   }
+  const [{ STSClient }, { TenantScopedCredentials }] = await Promise.all([
+    import('@aws-sdk/client-sts'),
+    import('./tenant-scoped-credentials.js'),
+  ]);
   const scoped = new TenantScopedCredentials(new STSClient({}), roleArn);
   const store = new DynamoDbCounterStore(
     new DynamoDBClient({ credentials: scoped.provide }),
