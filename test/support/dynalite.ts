@@ -11,6 +11,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { createTableInput } from '../../src/local/table.js';
 
 export interface RunningStore {
   endpoint: string;
@@ -49,18 +50,11 @@ export const storeClient = (endpoint: string): DynamoDBClient =>
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
 
-/** Creates a counters table with the key schema of DESIGN.md: hash key `pk` (S). */
+/** Creates a counters table from the one definition the local stack uses (src/local/table.ts). */
 export const createCountersTable = async (endpoint: string, tableName: string): Promise<void> => {
   const client = storeClient(endpoint);
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      }),
-    );
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
     await waitUntilTableExists({ client, minDelay: 1, maxWaitTime: 10 }, { TableName: tableName });
   } finally {
     client.destroy();

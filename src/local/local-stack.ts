@@ -1,0 +1,124 @@
+/**
+ * The whole API on one machine: the embedded store, the Lambda service with its execution
+ * environments, and the gateway, started in that order and stopped in the reverse one.
+ */
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { bundlePath, DIST_DIR } from '../../scripts/build.js';
+import { functionName } from './functions.js';
+import { createGateway } from './gateway.js';
+import { LambdaService } from './lambda-service.js';
+import type { LocalOptions } from './options.js';
+import { formatFunctionLine } from './request-log.js';
+import { FUNCTION_KEYS } from './routes.js';
+import { startStore } from './store.js';
+import { LOCAL_PREFIX, tableName } from './table.js';
+import { buildWorkerEntry } from './worker-entry.js';
+
+/** A failure the CLI reports in one line, without a stack trace. */
+export class StartError extends Error {
+  override readonly name = 'StartError';
+}
+
+export interface LocalStack {
+  urls: Record<'standard' | 'isolated', string>;
+  storeEndpoint: string;
+  table: string;
+  functionNames: string[];
+  /** Stops taking requests, lets those in flight finish, stops environments, flushes the store. */
+  close(): Promise<void>;
+}
+
+export const HOST = '127.0.0.1';
+/** Lambda's init phase limit. */
+const INIT_TIMEOUT_MS = 10_000;
+
+export const startLocalStack = async (
+  options: LocalOptions,
+  out: { stdout: (line: string) => void; stderr: (line: string) => void },
+): Promise<LocalStack> => {
+  const functionsDir = resolve(options.functionsDir ?? DIST_DIR);
+  // The two API functions only: other bundles in dist/ (e.g. an authorizer) are not run here.
+  for (const key of FUNCTION_KEYS) {
+    if (!existsSync(bundlePath(key, functionsDir))) {
+      throw new StartError(`no bundle for function "${key}" at ${bundlePath(key, functionsDir)}`);
+    }
+  }
+  const workerUrl = await buildWorkerEntry();
+  const table = tableName(LOCAL_PREFIX);
+  const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+  const store = await startStore({ dataDir, table }).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StartError(`the store could not start in ${dataDir ?? 'memory'}: ${reason}`);
+  });
+  const lambda = new LambdaService({
+    prefix: LOCAL_PREFIX,
+    table,
+    storeEndpoint: store.endpoint,
+    functionsDir,
+    memoryMb: options.memoryMb,
+    timeoutMs: options.timeoutMs,
+    initTimeoutMs: INIT_TIMEOUT_MS,
+    workerUrl,
+    limits: {
+      maxEnvironments: options.maxEnvironments,
+      concurrency: options.concurrency,
+      idleTimeoutMs: options.idleTimeoutMs,
+    },
+    functionLog: (id, stream, line) =>
+      (stream === 'stdout' ? out.stdout : out.stderr)(formatFunctionLine(id, line)),
+  });
+  const gateway = createGateway({
+    stage: options.stage,
+    lambda,
+    integrationTimeoutMs: options.integrationTimeoutMs,
+    log: out.stdout,
+  });
+
+  const stopBackends = async (): Promise<void> => {
+    await lambda.close();
+    await store.close();
+  };
+
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      gateway.server.once('error', reject);
+      gateway.server.listen(options.port, HOST, () => {
+        gateway.server.off('error', reject);
+        resolveListen();
+      });
+    });
+  } catch (error) {
+    await stopBackends();
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (code === 'EADDRINUSE') {
+      throw new StartError(`port ${options.port} is already in use (try --port <n> or --port 0)`);
+    }
+    throw new StartError(
+      `cannot listen on ${HOST}:${options.port}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const { port } = gateway.server.address() as AddressInfo;
+  const base = `http://${HOST}:${port}/${options.stage}`;
+
+  let closed: Promise<void> | undefined;
+  return {
+    urls: { standard: `${base}/standard`, isolated: `${base}/isolated` },
+    storeEndpoint: store.endpoint,
+    table,
+    functionNames: FUNCTION_KEYS.map((key) => functionName(LOCAL_PREFIX, key)),
+    close: () => {
+      closed ??= (async () => {
+        gateway.closing();
+        const stopped = new Promise<void>((done) => gateway.server.close(() => done()));
+        gateway.server.closeIdleConnections();
+        await gateway.drained();
+        gateway.server.closeAllConnections();
+        await stopped;
+        await stopBackends();
+      })();
+      return closed;
+    },
+  };
+};

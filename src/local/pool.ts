@@ -1,0 +1,198 @@
+/**
+ * Execution environments of both functions, under limits like Lambda's:
+ *
+ * - pool keys: `standard` (one pool shared by every caller) and `isolated/<tenant>` (one pool per
+ *   tenant). An environment serves only its own key, so a tenant's environment is never handed
+ *   to another tenant, and it serves one invocation at a time;
+ * - concurrency per function: invocations in flight (running or waiting for an environment).
+ *   Beyond it the invoke is throttled, as Lambda throttles beyond a function's concurrency;
+ * - a cap on live environments (both functions together), which bounds memory. Lambda would
+ *   start yet another environment; here a request beyond the cap waits for one, and to make
+ *   room the least recently used idle environment of any key is stopped first;
+ * - idle environments are stopped after an idle time, as Lambda reclaims them.
+ */
+
+import { availableParallelism } from 'node:os';
+import type { ExecutionEnvironment } from './environment.js';
+import { IdleSet } from './idle-set.js';
+
+export interface PoolLimits {
+  maxEnvironments: number;
+  concurrency: number;
+  idleTimeoutMs: number;
+  /** Inits running at once; defaults to the number of cores (at least 2). */
+  maxStarting?: number;
+}
+
+export interface Lease {
+  environment: ExecutionEnvironment;
+  /** True when the environment was started for this request (its init phase runs first). */
+  cold: boolean;
+}
+
+export class ThrottledError extends Error {
+  override readonly name = 'ThrottledError';
+}
+
+export class PoolClosedError extends Error {
+  override readonly name = 'PoolClosedError';
+}
+
+interface Waiter {
+  key: string;
+  functionKey: string;
+  resolve: (lease: Lease) => void;
+  reject: (error: Error) => void;
+}
+
+export type StartEnvironment = (key: string, functionKey: string) => ExecutionEnvironment;
+
+export class EnvironmentPool {
+  private readonly live = new Set<ExecutionEnvironment>();
+  private readonly idle = new IdleSet<ExecutionEnvironment>();
+  private readonly waiters: Waiter[] = [];
+  private readonly inFlight = new Map<string, number>();
+  private readonly liveByKey = new Map<string, number>();
+  private readonly starting = new Set<ExecutionEnvironment>();
+  private readonly startingKeys = new Set<string>();
+  private readonly maxStarting: number;
+  private readonly sweeper: NodeJS.Timeout;
+  private closed = false;
+  /** Highest number of live environments seen, for the logs and the flood test. */
+  peakLive = 0;
+
+  constructor(
+    private readonly limits: PoolLimits,
+    private readonly start: StartEnvironment,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.maxStarting = limits.maxStarting ?? Math.max(2, availableParallelism());
+    const every = Math.max(100, Math.min(1_000, limits.idleTimeoutMs / 2));
+    this.sweeper = setInterval(() => this.reclaimIdle(), every);
+    this.sweeper.unref();
+  }
+
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  /** An environment for `key`, reserved for the caller until `release`. */
+  acquire(key: string, functionKey: string): Promise<Lease> {
+    if (this.closed) return Promise.reject(new PoolClosedError('the local stack is stopping'));
+    const inFlight = this.inFlight.get(functionKey) ?? 0;
+    if (inFlight >= this.limits.concurrency) {
+      return Promise.reject(new ThrottledError(`${functionKey}: concurrency limit reached`));
+    }
+    this.inFlight.set(functionKey, inFlight + 1);
+    return new Promise<Lease>((resolve, reject) => {
+      this.waiters.push({ key, functionKey, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Gives the environment back; `discard` stops it (after a timeout or crash, it is dead). */
+  release(lease: Lease, functionKey: string, discard: boolean): void {
+    this.inFlight.set(functionKey, (this.inFlight.get(functionKey) ?? 1) - 1);
+    const { environment } = lease;
+    if (discard || !environment.alive || this.closed) this.stop(environment);
+    else this.idle.add(environment.key, environment, this.now());
+    this.dispatch();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.sweeper);
+    for (const waiter of this.waiters.splice(0)) {
+      waiter.reject(new PoolClosedError('the local stack is stopping'));
+    }
+    await Promise.all([...this.live].map((environment) => environment.terminate()));
+  }
+
+  /**
+   * Hands out environments, in two passes over the waiters (in arrival order):
+   *
+   * 1. warm: a waiter whose key has an idle environment gets it;
+   * 2. cold: a new environment, within limits that keep start-ups cheap on a small machine —
+   *    at most `maxStarting` inits at once (they compete for the same cores, and starving them
+   *    would only trip the init timeout) and one at a time per key, so a burst from one tenant
+   *    scales its environments out step by step, much as Lambda scales at a bounded rate.
+   *    At the cap, a key that already has an environment waits for it; a key with none takes the
+   *    place of the least recently used idle environment (after pass 1, no waiter wants that one).
+   */
+  private dispatch(): void {
+    if (this.closed) return;
+    for (let i = 0; i < this.waiters.length; ) {
+      const waiter = this.waiters[i];
+      const warm = waiter === undefined ? undefined : this.idle.takeForKey(waiter.key);
+      if (waiter === undefined || warm === undefined) {
+        i += 1;
+        continue;
+      }
+      this.waiters.splice(i, 1);
+      waiter.resolve({ environment: warm, cold: false });
+    }
+    for (let i = 0; i < this.waiters.length && this.starting.size < this.maxStarting; ) {
+      const waiter = this.waiters[i];
+      if (waiter === undefined || !this.mayStart(waiter.key)) {
+        i += 1;
+        continue;
+      }
+      this.waiters.splice(i, 1);
+      waiter.resolve({ environment: this.spawn(waiter), cold: true });
+    }
+  }
+
+  /** Whether a new environment for `key` may start now (making room if it must and can). */
+  private mayStart(key: string): boolean {
+    if (this.startingKeys.has(key)) return false;
+    if (this.live.size < this.limits.maxEnvironments) return true;
+    if ((this.liveByKey.get(key) ?? 0) > 0) return false;
+    const victim = this.idle.takeOldest();
+    if (victim === undefined) return false;
+    this.stop(victim);
+    return true;
+  }
+
+  private spawn(waiter: Waiter): ExecutionEnvironment {
+    const environment = this.start(waiter.key, waiter.functionKey);
+    const { key } = waiter;
+    this.live.add(environment);
+    this.liveByKey.set(key, (this.liveByKey.get(key) ?? 0) + 1);
+    this.peakLive = Math.max(this.peakLive, this.live.size);
+    this.starting.add(environment);
+    this.startingKeys.add(key);
+    const started = (): void => {
+      if (!this.starting.delete(environment)) return;
+      this.startingKeys.delete(key);
+      this.dispatch();
+    };
+    environment.ready.then(started, started);
+    environment.whenDead(() => {
+      this.forget(environment);
+      // An idle environment can die too (a stray timer that throws); then it is simply gone.
+      this.idle.remove(environment);
+      started();
+      this.dispatch();
+    });
+    return environment;
+  }
+
+  private forget(environment: ExecutionEnvironment): void {
+    if (!this.live.delete(environment)) return;
+    const count = (this.liveByKey.get(environment.key) ?? 1) - 1;
+    if (count > 0) this.liveByKey.set(environment.key, count);
+    else this.liveByKey.delete(environment.key);
+  }
+
+  /** Counts as gone at once, so the cap admits its replacement without waiting for the exit. */
+  private stop(environment: ExecutionEnvironment): void {
+    this.forget(environment);
+    void environment.terminate();
+  }
+
+  private reclaimIdle(): void {
+    for (const environment of this.idle.takeIdleSince(this.now() - this.limits.idleTimeoutMs)) {
+      this.stop(environment);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The routes of the Terraform API: `GET /standard` and `GET /isolated`, each with a CORS
+ * `OPTIONS` method, under one stage. Matching is exact and case-sensitive, as API Gateway's is.
+ */
+export type FunctionKey = 'standard' | 'isolated';
+
+export const FUNCTION_KEYS: readonly FunctionKey[] = ['standard', 'isolated'];
+
+export type Route =
+  | { kind: 'invoke'; functionKey: FunctionKey; resource: string }
+  | { kind: 'cors'; resource: string }
+  | { kind: 'unknown-stage' }
+  | { kind: 'no-route' };
+
+const RESOURCES: ReadonlyMap<string, FunctionKey> = new Map(
+  FUNCTION_KEYS.map((key) => [`/${key}`, key]),
+);
+
+/** `path` is the request path without its query string. */
+export const matchRoute = (method: string, path: string, stage: string): Route => {
+  const stagePrefix = `/${stage}`;
+  if (path !== stagePrefix && !path.startsWith(`${stagePrefix}/`)) return { kind: 'unknown-stage' };
+  const resource = path.slice(stagePrefix.length);
+  const functionKey = RESOURCES.get(resource);
+  if (functionKey === undefined) return { kind: 'no-route' };
+  if (method === 'GET') return { kind: 'invoke', functionKey, resource };
+  if (method === 'OPTIONS') return { kind: 'cors', resource };
+  return { kind: 'no-route' };
+};
+
+/** Headers of the CORS preflight answer (the MOCK integration on each OPTIONS method). */
+export const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Type': 'application/json',
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET,OPTIONS',
+  'Access-Control-Allow-Headers':
+    'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,x-tenant-id',
+};

@@ -1,0 +1,95 @@
+/**
+ * One execution environment: a worker thread that loads the function's bundle once (the init
+ * phase) and then serves one invocation at a time, like the Lambda Node.js runtime. It sees only
+ * the environment variables the gateway gave it (its own copy, not the parent's).
+ *
+ * Bundled with esbuild at startup (worker-entry.ts) and run without tsx, so it starts as fast as
+ * plain JavaScript and carries nothing but Node itself and the function.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Context } from 'aws-lambda';
+import type { ContextData, FromWorker, ToWorker, WorkerData } from './protocol.js';
+
+type Handler = (event: unknown, context: Context, callback?: Callback) => unknown;
+type Callback = (error?: unknown, result?: unknown) => void;
+
+const port = parentPort;
+if (port === null) throw new Error('worker.ts runs only as a worker thread');
+const post = (message: FromWorker): void => port.postMessage(message);
+
+// The SDK warns once per isolate that its 2027 releases need Node 22. Lambda runs 22+, this
+// stack may run on 20, and one warning per environment would bury the function's own logs.
+const defaultWarningListeners = process.listeners('warning');
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.name === 'NodeVersionSupportWarning') return;
+  if (warning.message.includes('NodeVersionSupportWarning')) return;
+  for (const listener of defaultWarningListeners) listener(warning);
+});
+
+const describe = (error: unknown): { errorType: string; errorMessage: string } =>
+  error instanceof Error
+    ? { errorType: error.name, errorMessage: error.message }
+    : { errorType: 'Error', errorMessage: String(error) };
+
+const contextFrom = (data: ContextData): Context => {
+  const { deadlineMs, tenantId, ...fields } = data;
+  return {
+    ...fields,
+    ...(tenantId === undefined ? {} : { tenantId }),
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadlineMs - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};
+
+/** Runs the handler, async or callback style (a handler declaring three parameters). */
+const run = (handler: Handler, event: unknown, context: Context): Promise<unknown> =>
+  new Promise((resolve, reject) => {
+    const callback: Callback = (error, result) => (error ? reject(error) : resolve(result));
+    try {
+      const returned = handler(event, context, callback);
+      if (handler.length < 3 || returned instanceof Promise) {
+        Promise.resolve(returned).then(resolve, reject);
+      }
+    } catch (error) {
+      reject(error);
+    }
+  });
+
+const { bundleUrl } = workerData as WorkerData;
+let handler: Handler;
+try {
+  const module = (await import(bundleUrl)) as { handler?: unknown };
+  if (typeof module.handler !== 'function') {
+    throw Object.assign(new Error(`${bundleUrl} does not export a handler function`), {
+      name: 'Runtime.HandlerNotFound',
+    });
+  }
+  handler = module.handler as Handler;
+} catch (error) {
+  // Reported, then the worker ends on its own: the gateway answers and discards it.
+  post({ type: 'init-error', ...describe(error) });
+  process.exit(1);
+}
+
+port.on('message', (message: ToWorker) => {
+  run(handler, message.event, contextFrom(message.context)).then(
+    (result) => {
+      // The runtime sends the result as JSON: `undefined` becomes null, functions vanish, and a
+      // cycle is a serialisation error the gateway sees as a function error.
+      let payload: string;
+      try {
+        payload = JSON.stringify(result) ?? 'null';
+      } catch (error) {
+        post({ type: 'error', id: message.id, ...describe(error) });
+        return;
+      }
+      post({ type: 'result', id: message.id, payload });
+    },
+    (error: unknown) => post({ type: 'error', id: message.id, ...describe(error) }),
+  );
+});
+post({ type: 'ready' });

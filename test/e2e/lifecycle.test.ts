@@ -1,0 +1,64 @@
+/** Starting and stopping `npm start`: flags, a busy port, and a clean stop on SIGTERM. */
+
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { eventually, FIXTURE_FUNCTIONS, runCli, startCli } from '../support/local-cli.js';
+
+describe('npm start lifecycle', () => {
+  it.each([
+    [['--port', 'abc'], /--port must be an integer/],
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--in-memory', '--data-dir', 'x'], /exclude each other/],
+    [['--stage', 'no/slash'], /--stage must be/],
+    [['--timeout', '0'], /--timeout must be a number of seconds/],
+  ])('refuses %j in one line on stderr with exit code 1', async (args, message) => {
+    const result = await runCli(args);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a port in use in one line with exit code 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const result = await runCli(['--in-memory', '--port', String(port)]);
+
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `npm start: port ${port} is already in use (try --port <n> or --port 0)`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('prints its usage with --help and exits 0', async () => {
+    const result = await runCli(['--help']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--max-environments');
+  });
+
+  it('lets a request in flight finish on SIGTERM, then exits 0', async () => {
+    const cli = await startCli(['--in-memory'], { functionsDir: FIXTURE_FUNCTIONS });
+    const inFlight = fetch(`${cli.isolatedUrl}?action=logsleep&ms=1500&tag=sigterm`, {
+      headers: { 'x-tenant-id': 'Tenant-1' },
+    });
+    await eventually(
+      () => (cli.stdout.some((line) => line.endsWith('started sigterm')) ? true : undefined),
+      'the request to start',
+    );
+
+    const exited = cli.stop('SIGTERM');
+    const response = await inFlight;
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ slept: true });
+    expect(await exited).toBe(0);
+  });
+});
