@@ -6,7 +6,9 @@ import { BadRequestError } from '../http/errors.js';
  * Lambda itself accepts 1–256 characters from `[a-zA-Z0-9._:/=+\-@ ]` for a tenant id; an
  * invoke with anything else fails inside AWS. Ours is a strict subset of that set — no
  * spaces, no slashes, at most 128 characters, starting with a letter or digit — so every id
- * we accept is also a valid IAM session-tag value and cannot be confused with a path.
+ * we accept is also a valid IAM session-tag value (`[\p{L}\p{Z}\p{N}_.:/=+\-@]*`, at most 256:
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_Tag.html) and cannot be confused
+ * with a path.
  */
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:=+@-]{0,127}$/;
 

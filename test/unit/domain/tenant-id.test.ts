@@ -65,13 +65,18 @@ describe('parseTenantId', () => {
 describe('TENANT_ID_PATTERN', () => {
   // Lambda's own rule for tenant ids (DESIGN.md): 1–256 characters of [a-zA-Z0-9._:/=+\-@ ].
   const lambdaAccepts = (id: string) => /^[a-zA-Z0-9._:/=+\-@ ]{1,256}$/.test(id);
+  // STS session tag values: [\p{L}\p{Z}\p{N}_.:/=+\-@]*, at most 256 (API_Tag).
+  const sessionTagAccepts = (id: string) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u.test(id);
 
-  it('only accepts ids Lambda also accepts', () => {
+  it('only accepts ids Lambda and STS session tags also accept', () => {
     const alphabet = [...'aZ09._:/=+-@ #\t\nä,*'];
     for (const first of alphabet) {
       for (const second of alphabet) {
         const id = `${first}${second}`;
-        if (isValidTenantId(id)) expect(lambdaAccepts(id)).toBe(true);
+        if (isValidTenantId(id)) {
+          expect(lambdaAccepts(id)).toBe(true);
+          expect(sessionTagAccepts(id)).toBe(true);
+        }
       }
     }
     expect(TENANT_ID_PATTERN.test('x'.repeat(128))).toBe(true);
