@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { providers } from '../../scripts/provider-schema/types.js';
 import { loadSchema, SCHEMA_DIR, type TypeSchema } from './lib/schema.js';
 
 const schema = loadSchema();
@@ -32,38 +33,11 @@ describe('provider schema snapshot', () => {
     });
   });
 
-  it.each([
-    'aws_dynamodb_table',
-    'aws_iam_role',
-    'aws_iam_role_policy',
-    'aws_iam_role_policy_attachment',
-    'aws_cloudwatch_log_group',
-    'aws_lambda_function',
-    'aws_lambda_permission',
-    'aws_api_gateway_rest_api',
-    'aws_api_gateway_resource',
-    'aws_api_gateway_method',
-    'aws_api_gateway_method_response',
-    'aws_api_gateway_integration',
-    'aws_api_gateway_integration_response',
-    'aws_api_gateway_request_validator',
-    'aws_api_gateway_deployment',
-    'aws_api_gateway_stage',
-    'aws_api_gateway_method_settings',
-    'aws_api_gateway_gateway_response',
-    'aws_api_gateway_authorizer',
-    'aws_api_gateway_account',
-  ])('has resource %s', (type) => {
+  it.each(providers.flatMap((provider) => provider.resources))('has resource %s', (type) => {
     expect(schema.resources[type]).toBeDefined();
   });
 
-  it.each([
-    'aws_iam_policy_document',
-    'aws_caller_identity',
-    'aws_region',
-    'aws_partition',
-    'archive_file',
-  ])('has data source %s', (type) => {
+  it.each(providers.flatMap((provider) => provider.dataSources))('has data source %s', (type) => {
     expect(schema.dataSources[type]).toBeDefined();
   });
 
