@@ -54,7 +54,13 @@ export interface LoadRow {
 export interface LoadSection {
   status: 'measured' | 'pending';
   reason?: string;
-  settings?: { connections: number; durationS: number; warmupS: number; cliArgs: string[] };
+  settings?: {
+    connections: number;
+    durationS: number;
+    warmupS: number;
+    maxWarmupS: number;
+    cliArgs: string[];
+  };
   rows: LoadRow[];
   idleMemory?: IdleMemory;
 }
@@ -353,7 +359,7 @@ export const renderMarkdown = (report: BenchReport, notes: string): string => {
     const settings = load.settings;
     if (settings !== undefined) {
       lines.push(
-        `autocannon, ${settings.connections} connections, ${settings.warmupS} s warm-up then ${settings.durationS} s measured; \`npm start ${settings.cliArgs.join(' ')}\`. Direct: the same bundle invoked in the bench process with ${settings.connections} invocations in flight, one module instance per tenant, against the stack's own store.`,
+        `autocannon, ${settings.connections} connections, warm-up rounds of ${settings.warmupS} s until one starts no environment (at most ${settings.maxWarmupS} s), then ${settings.durationS} s measured; \`npm start ${settings.cliArgs.join(' ')}\`. Direct: the same bundle invoked in the bench process with ${settings.connections} invocations in flight, one module instance per tenant, against the stack's own store.`,
         '',
       );
     }

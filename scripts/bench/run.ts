@@ -59,6 +59,7 @@ const LOAD: LoadSettings = {
   connections: 50,
   durationS: numberFromEnv('BENCH_LOAD_SECONDS', 10),
   warmupS: 2,
+  maxWarmupS: 60,
 };
 const IDLE_TENANTS = 20;
 // Room for one environment per tenant and connection, as Lambda would start them; with the

@@ -41,6 +41,8 @@ export class PoolClosedError extends Error {
 interface Waiter {
   key: string;
   functionKey: string;
+  /** When it started waiting (`now()`). */
+  since: number;
   resolve: (lease: Lease) => void;
   reject: (error: Error) => void;
 }
@@ -57,6 +59,9 @@ export class EnvironmentPool {
   private readonly startingKeys = new Set<string>();
   private readonly maxStarting: number;
   private readonly sweeper: NodeJS.Timeout;
+  /** Recent init duration per function (moving average), how long a cold start costs. */
+  private readonly initMs = new Map<string, number>();
+  private wake: { at: number; timer: NodeJS.Timeout } | undefined;
   private closed = false;
   /** Highest number of live environments seen, for the logs and the flood test. */
   peakLive = 0;
@@ -85,7 +90,7 @@ export class EnvironmentPool {
     }
     this.inFlight.set(functionKey, inFlight + 1);
     return new Promise<Lease>((resolve, reject) => {
-      this.waiters.push({ key, functionKey, resolve, reject });
+      this.waiters.push({ key, functionKey, since: this.now(), resolve, reject });
       this.dispatch();
     });
   }
@@ -102,6 +107,7 @@ export class EnvironmentPool {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweeper);
+    if (this.wake !== undefined) clearTimeout(this.wake.timer);
     for (const waiter of this.waiters.splice(0)) {
       waiter.reject(new PoolClosedError('the local stack is stopping'));
     }
@@ -118,6 +124,14 @@ export class EnvironmentPool {
    *    scales its environments out step by step, much as Lambda scales at a bounded rate.
    *    At the cap, a key that already has an environment waits for it; a key with none takes the
    *    place of the least recently used idle environment (after pass 1, no waiter wants that one).
+   *
+   * A key that already has environments, all busy, gets another only once its waiter has waited
+   * as long as an init of that function takes (recent average): until then one of its own
+   * environments coming free serves it sooner than a new one could. Lambda would start one at
+   * once, but it has cores to spare; here every environment shares the same few cores, and a
+   * 50-connection burst on one key used to start 50 environments, each paying an init and then
+   * serving a fiftieth of the traffic on code its own isolate had barely optimised, which made
+   * every request several times more expensive. A key with no environment starts at once.
    */
   private dispatch(): void {
     if (this.closed) return;
@@ -133,7 +147,7 @@ export class EnvironmentPool {
     }
     for (let i = 0; i < this.waiters.length && this.starting.size < this.maxStarting; ) {
       const waiter = this.waiters[i];
-      if (waiter === undefined || !this.mayStart(waiter.key)) {
+      if (waiter === undefined || !this.mayStart(waiter)) {
         i += 1;
         continue;
       }
@@ -143,8 +157,17 @@ export class EnvironmentPool {
   }
 
   /** Whether a new environment for `key` may start now (making room if it must and can). */
-  private mayStart(key: string): boolean {
+  private mayStart(waiter: Waiter): boolean {
+    const { key } = waiter;
     if (this.startingKeys.has(key)) return false;
+    if ((this.liveByKey.get(key) ?? 0) > 0) {
+      const patience = this.initMs.get(waiter.functionKey) ?? 0;
+      const readyAt = waiter.since + patience;
+      if (this.now() < readyAt) {
+        this.wakeAt(readyAt);
+        return false;
+      }
+    }
     if (this.live.size < this.limits.maxEnvironments) return true;
     if ((this.liveByKey.get(key) ?? 0) > 0) return false;
     const victim = this.idle.takeOldest();
@@ -155,6 +178,19 @@ export class EnvironmentPool {
 
   private spawn(waiter: Waiter): ExecutionEnvironment {
     const environment = this.start(waiter.key, waiter.functionKey);
+    const spawnedAt = this.now();
+    // Failed inits are left out: they say nothing about how long a good one takes.
+    environment.ready.then(
+      () => {
+        const sample = this.now() - spawnedAt;
+        const previous = this.initMs.get(waiter.functionKey);
+        this.initMs.set(
+          waiter.functionKey,
+          previous === undefined ? sample : previous * 0.7 + sample * 0.3,
+        );
+      },
+      () => undefined,
+    );
     const { key } = waiter;
     this.live.add(environment);
     this.liveByKey.set(key, (this.liveByKey.get(key) ?? 0) + 1);
@@ -175,6 +211,21 @@ export class EnvironmentPool {
       this.dispatch();
     });
     return environment;
+  }
+
+  /** Runs `dispatch` again at `at` (the earliest such time wins). */
+  private wakeAt(at: number): void {
+    if (this.wake !== undefined && this.wake.at <= at) return;
+    if (this.wake !== undefined) clearTimeout(this.wake.timer);
+    const timer = setTimeout(
+      () => {
+        this.wake = undefined;
+        this.dispatch();
+      },
+      Math.max(0, at - this.now()),
+    );
+    timer.unref();
+    this.wake = { at, timer };
   }
 
   private forget(environment: ExecutionEnvironment): void {

@@ -1,13 +1,15 @@
 /**
  * The embedded DynamoDB: dynalite (the DynamoDB API over HTTP on LevelDB), on disk under the data
- * directory or in memory. The handlers reach it through the SDK's standard
+ * directory or in memory, in a worker thread of its own (store-worker.ts) so that it runs on
+ * another core than the gateway. The handlers reach it through the SDK's standard
  * `AWS_ENDPOINT_URL_DYNAMODB` setting, so they run the same code path as in AWS.
  */
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import type { FromStore, StoreWorkerData, ToStore } from './store-protocol.js';
 import { ensureCountersTable } from './table.js';
+import { buildWorkerEntries } from './worker-entry.js';
 
 export interface LocalStore {
   endpoint: string;
@@ -28,22 +30,51 @@ export const startStore = async (options: {
   table: string;
 }): Promise<LocalStore> => {
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
-  // createTableMs 0: the table is ACTIVE at once instead of after dynalite's simulated delay.
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, path: options.dataDir });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
+  const { store: entry } = await buildWorkerEntries();
+  const workerData: StoreWorkerData = { dataDir: options.dataDir };
+  const worker = new Worker(entry, {
+    workerData,
+    // Plain JavaScript: no tsx loader or other flags of the parent.
+    execArgv: [],
+    name: 'store',
   });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
-  const close = () =>
-    new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((error) => (error ? reject(error) : resolve()));
+  let exitReason = 'the store thread exited';
+  worker.on('error', (error) => {
+    exitReason = `the store thread failed: ${error.message}`;
+  });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  /** The next message from the thread, or its exit (as a failure). */
+  const next = (): Promise<FromStore> =>
+    new Promise((resolve) => {
+      const onExit = (): void => resolve({ type: 'failed', reason: exitReason });
+      worker.once('exit', onExit);
+      worker.once('message', (message: FromStore) => {
+        worker.off('exit', onExit);
+        resolve(message);
+      });
     });
+
+  const listening = await next();
+  if (listening.type !== 'listening') {
+    await worker.terminate();
+    throw new Error(listening.type === 'failed' ? listening.reason : 'the store did not start');
+  }
+  const endpoint = `http://127.0.0.1:${listening.port}`;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      const answer = next();
+      const message: ToStore = { type: 'close' };
+      worker.postMessage(message);
+      const closed = await answer;
+      // The thread ends on its own once LevelDB is closed; waiting for it keeps the process
+      // from exiting before the last write reached the disk.
+      await exited;
+      if (closed.type === 'closed' && closed.error !== undefined) throw new Error(closed.error);
+      if (closed.type === 'failed') throw new Error(closed.reason);
+    })();
+    return closing;
+  };
   const client = localStoreClient(endpoint);
   try {
     await ensureCountersTable(client, options.table);
