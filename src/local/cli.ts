@@ -28,6 +28,11 @@ const fail = (message: string): never => {
   process.exit(1);
 };
 
+const storeWhere = (options: LocalOptions): string => {
+  if (options.storeEndpoint !== undefined) return 'external, --store-endpoint';
+  return options.dataDir === undefined ? 'in memory' : `data in ${options.dataDir}`;
+};
+
 const banner = (stack: LocalStack, options: LocalOptions): string[] => [
   '',
   'Outputs (named as `terraform output` names them):',
@@ -43,8 +48,11 @@ const banner = (stack: LocalStack, options: LocalOptions): string[] => [
   `  curl -H "x-tenant-id: Tenant-2" "${stack.urls.isolated}"`,
   '',
   `functions: ${stack.functionNames.join(', ')} (timeout ${options.timeoutMs / 1000} s, memory ${options.memoryMb} MB, concurrency ${options.concurrency} each)`,
+  options.authorizer
+    ? `authorizer: tenant id authorizer on GET /isolated, answers cached ${options.authorizerCacheTtlMs / 1000} s per x-tenant-id`
+    : 'authorizer: off (--no-authorizer): X-Amz-Tenant-Id is mapped from the raw x-tenant-id header',
   `environments: at most ${options.maxEnvironments} live, idle ones stopped after ${options.idleTimeoutMs / 1000} s`,
-  `store: ${stack.storeEndpoint} table ${stack.table} (${options.dataDir === undefined ? 'in memory' : `data in ${options.dataDir}`})`,
+  `store: ${stack.storeEndpoint} table ${stack.table} (${storeWhere(options)})`,
   'Ctrl-C stops.',
   '',
 ];

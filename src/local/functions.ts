@@ -1,5 +1,5 @@
 /**
- * The two Lambda functions as the local stack runs them: names, environment variables and
+ * The Lambda functions as the local stack runs them: names, environment variables and
  * context fields as in AWS (Terraform's `<prefix>-<key>` names, `TABLE_NAME`, the variables the
  * Lambda runtime sets), plus what points the SDK at the local store.
  */
@@ -20,9 +20,17 @@ export interface FunctionSettings {
   timeoutMs: number;
 }
 
-export const functionName = (prefix: string, key: FunctionKey): string => `${prefix}-${key}`;
+/** The two API functions and the tenant id authorizer (main.tf's `local.all_functions` keys). */
+export type LambdaFunctionKey = FunctionKey | 'authorizer';
 
-export const bundleUrl = (settings: FunctionSettings, key: FunctionKey): string =>
+export const AUTHORIZER_KEY = 'authorizer' satisfies LambdaFunctionKey;
+
+/** main.tf's `uses_table`: only these get TABLE_NAME (and, here, the store endpoint). */
+const usesTable = (key: LambdaFunctionKey): boolean => key !== AUTHORIZER_KEY;
+
+export const functionName = (prefix: string, key: LambdaFunctionKey): string => `${prefix}-${key}`;
+
+export const bundleUrl = (settings: FunctionSettings, key: LambdaFunctionKey): string =>
   pathToFileURL(bundlePath(key, settings.functionsDir)).href;
 
 const logStreamName = (now: Date): string =>
@@ -31,11 +39,14 @@ const logStreamName = (now: Date): string =>
 /** One environment's variables: what Terraform sets, what Lambda sets, the local store. */
 export const environmentVariables = (
   settings: FunctionSettings,
-  key: FunctionKey,
+  key: LambdaFunctionKey,
 ): Record<string, string> => {
   const name = functionName(settings.prefix, key);
+  const table: Record<string, string> = usesTable(key)
+    ? { TABLE_NAME: settings.table, AWS_ENDPOINT_URL_DYNAMODB: settings.storeEndpoint }
+    : {};
   return {
-    TABLE_NAME: settings.table,
+    ...table,
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
@@ -47,7 +58,6 @@ export const environmentVariables = (
     AWS_LAMBDA_LOG_STREAM_NAME: logStreamName(new Date()),
     LAMBDA_TASK_ROOT: settings.functionsDir,
     NODE_ENV: 'production',
-    AWS_ENDPOINT_URL_DYNAMODB: settings.storeEndpoint,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
   };
@@ -55,7 +65,7 @@ export const environmentVariables = (
 
 export const contextData = (
   settings: FunctionSettings,
-  key: FunctionKey,
+  key: LambdaFunctionKey,
   env: Record<string, string>,
   tenantId: string | undefined,
   nowMs: number,

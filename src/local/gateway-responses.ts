@@ -5,18 +5,32 @@
  * Gateway response types and their default status codes:
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
  */
+import { TENANT_ID_RULE } from '../domain/tenant-id.js';
+
 export interface GatewayAnswer {
   statusCode: number;
   /** `x-amzn-ErrorType`, which API Gateway sets on the answers it makes itself. */
   errorType: string;
   body: string;
+  /**
+   * The gateway response type, for the answers API Gateway makes itself. main.tf gives every
+   * one of them `Access-Control-Allow-Origin: *` (DEFAULT_4XX, DEFAULT_5XX and the two tenant id
+   * responses), so a browser can read them; see GATEWAY_RESPONSE_HEADERS.
+   */
+  responseType?: string;
 }
+
+/** The headers main.tf's gateway responses add (`gatewayresponse.header.*`). */
+export const GATEWAY_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'Access-Control-Allow-Origin': '*',
+};
 
 /** MISSING_AUTHENTICATION_TOKEN: no resource/method matches (REST answers 403, not 404). */
 export const MISSING_AUTHENTICATION_TOKEN: GatewayAnswer = {
   statusCode: 403,
   errorType: 'MissingAuthenticationTokenException',
   body: '{"message":"Missing Authentication Token"}',
+  responseType: 'MISSING_AUTHENTICATION_TOKEN',
 };
 
 /**
@@ -27,6 +41,7 @@ export const FORBIDDEN: GatewayAnswer = {
   statusCode: 403,
   errorType: 'ForbiddenException',
   body: '{"message":"Forbidden"}',
+  responseType: 'DEFAULT_4XX',
 };
 
 /** BAD_REQUEST_PARAMETERS: the method's request validator found a required header missing. */
@@ -34,6 +49,7 @@ export const missingRequestParameters = (names: readonly string[]): GatewayAnswe
   statusCode: 400,
   errorType: 'BadRequestException',
   body: `{"message": "Missing required request parameters: [${names.join(', ')}]"}`,
+  responseType: 'BAD_REQUEST_PARAMETERS',
 });
 
 /**
@@ -45,6 +61,7 @@ export const REQUEST_TOO_LARGE: GatewayAnswer = {
   statusCode: 413,
   errorType: 'RequestTooLargeException',
   body: '{"message":"Request Too Long"}',
+  responseType: 'REQUEST_TOO_LARGE',
 };
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -86,4 +103,60 @@ export const INTEGRATION_TIMEOUT: GatewayAnswer = {
   statusCode: 504,
   errorType: 'InternalServerErrorException',
   body: '{"message": "Endpoint request timed out"}',
+  responseType: 'INTEGRATION_TIMEOUT',
+};
+
+/*
+ * The tenant id authorizer's answers (main.tf, tenant_id_authorizer = true).
+ *
+ * UNAUTHORIZED: a REQUEST authorizer whose identity source (x-tenant-id) is missing or empty is
+ * never invoked; API Gateway answers 401 UNAUTHORIZED, and the same when the authorizer fails
+ * with the error message "Unauthorized".
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+ * main.tf's aws_api_gateway_gateway_response.tenant_id maps it to a 400 whose body is
+ * jsonencode({ message = "Missing required request parameters: [x-tenant-id]" }) — no space
+ * after the colon, unlike the request validator's own answer above.
+ */
+export const TENANT_ID_UNAUTHORIZED: GatewayAnswer = {
+  statusCode: 400,
+  errorType: 'UnauthorizedException',
+  body: JSON.stringify({ message: 'Missing required request parameters: [x-tenant-id]' }),
+  responseType: 'UNAUTHORIZED',
+};
+
+/**
+ * ACCESS_DENIED: the authorizer answered with a policy that does not allow the method (our
+ * authorizer's Deny). main.tf maps it to a 400 with jsonencode({ error = ..., message = ... });
+ * jsonencode writes object keys in lexical order, which here is also the order written.
+ * test/e2e/authorizer.test.ts compares both bodies with main.tf.
+ */
+export const TENANT_ID_ACCESS_DENIED: GatewayAnswer = {
+  statusCode: 400,
+  errorType: 'AccessDeniedException',
+  body: JSON.stringify({
+    error: 'InvalidTenantId',
+    message: `Invalid tenant id: ${TENANT_ID_RULE}`,
+  }),
+  responseType: 'ACCESS_DENIED',
+};
+
+/**
+ * AUTHORIZER_CONFIGURATION_ERROR (default status 500, not customised by main.tf, so the
+ * DEFAULT_5XX template `{"message":$context.error.messageString}` applies): the authorizer
+ * function threw (with any message but "Unauthorized"), crashed, timed out, could not be invoked
+ * or returned something that is not a valid policy. API Gateway reports all of these as an
+ * AuthorizerConfigurationException whose message string is null.
+ * - status codes: https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+ * - "Unauthorized" → 401, any other error → 500: the example authorizer in
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+ * - the body `{"message":null}` and x-amzn-ErrorType AuthorizerConfigurationException are
+ *   observed behaviour, not documented (e.g. https://loige.co/debugging-custom-apigateway-authorizers/).
+ * AUTHORIZER_FAILURE (also 500) is the type for an authorizer that "failed to authenticate the
+ * caller"; a Lambda authorizer's failures surface as the configuration error instead.
+ */
+export const AUTHORIZER_CONFIGURATION_ERROR: GatewayAnswer = {
+  statusCode: 500,
+  errorType: 'AuthorizerConfigurationException',
+  body: '{"message":null}',
+  responseType: 'AUTHORIZER_CONFIGURATION_ERROR',
 };

@@ -6,14 +6,15 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { bundlePath, DIST_DIR } from '../../scripts/build.js';
-import { functionName } from './functions.js';
+import { AUTHORIZER_MAX_ENVIRONMENTS, TenantIdAuthorizer } from './authorizer.js';
+import { AUTHORIZER_KEY, functionName, type LambdaFunctionKey } from './functions.js';
 import { createGateway } from './gateway.js';
 import { LambdaService } from './lambda-service.js';
 import type { LocalOptions } from './options.js';
 import { formatFunctionLine } from './request-log.js';
 import { FUNCTION_KEYS } from './routes.js';
-import { startStore } from './store.js';
-import { LOCAL_PREFIX, tableName } from './table.js';
+import { type LocalStore, localStoreClient, startStore } from './store.js';
+import { ensureCountersTable, LOCAL_PREFIX, tableName } from './table.js';
 import { buildWorkerEntry } from './worker-entry.js';
 
 /** A failure the CLI reports in one line, without a stack trace. */
@@ -39,8 +40,11 @@ export const startLocalStack = async (
   out: { stdout: (line: string) => void; stderr: (line: string) => void },
 ): Promise<LocalStack> => {
   const functionsDir = resolve(options.functionsDir ?? DIST_DIR);
-  // The two API functions only: other bundles in dist/ (e.g. an authorizer) are not run here.
-  for (const key of FUNCTION_KEYS) {
+  // The two API functions, and the tenant id authorizer when it is on.
+  const functionKeys: LambdaFunctionKey[] = options.authorizer
+    ? [...FUNCTION_KEYS, AUTHORIZER_KEY]
+    : [...FUNCTION_KEYS];
+  for (const key of functionKeys) {
     if (!existsSync(bundlePath(key, functionsDir))) {
       throw new StartError(`no bundle for function "${key}" at ${bundlePath(key, functionsDir)}`);
     }
@@ -48,11 +52,18 @@ export const startLocalStack = async (
   const workerUrl = await buildWorkerEntry();
   const table = tableName(LOCAL_PREFIX);
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
-  const store = await startStore({ dataDir, table }).catch((error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StartError(`the store could not start in ${dataDir ?? 'memory'}: ${reason}`);
-  });
-  const lambda = new LambdaService({
+  const store = await (options.storeEndpoint === undefined
+    ? startStore({ dataDir, table }).catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new StartError(`the store could not start in ${dataDir ?? 'memory'}: ${reason}`);
+      })
+    : useExternalStore(options.storeEndpoint, table));
+  const limits = {
+    maxEnvironments: options.maxEnvironments,
+    concurrency: options.concurrency,
+    idleTimeoutMs: options.idleTimeoutMs,
+  };
+  const settings = {
     prefix: LOCAL_PREFIX,
     table,
     storeEndpoint: store.endpoint,
@@ -61,23 +72,34 @@ export const startLocalStack = async (
     timeoutMs: options.timeoutMs,
     initTimeoutMs: INIT_TIMEOUT_MS,
     workerUrl,
-    limits: {
-      maxEnvironments: options.maxEnvironments,
-      concurrency: options.concurrency,
-      idleTimeoutMs: options.idleTimeoutMs,
-    },
-    functionLog: (id, stream, line) =>
+    functionLog: (id: string, stream: 'stdout' | 'stderr', line: string) =>
       (stream === 'stdout' ? out.stdout : out.stderr)(formatFunctionLine(id, line)),
-  });
+  };
+  const lambda = new LambdaService({ ...settings, limits });
+  // The authorizer is a function of its own, so its environments are a pool of their own: they
+  // never take a tenant's place under --max-environments (see AUTHORIZER_MAX_ENVIRONMENTS).
+  const authorizerLambda = options.authorizer
+    ? new LambdaService({
+        ...settings,
+        limits: {
+          ...limits,
+          maxEnvironments: Math.min(options.maxEnvironments, AUTHORIZER_MAX_ENVIRONMENTS),
+        },
+      })
+    : undefined;
   const gateway = createGateway({
     stage: options.stage,
     lambda,
     integrationTimeoutMs: options.integrationTimeoutMs,
+    authorizer:
+      authorizerLambda === undefined
+        ? undefined
+        : new TenantIdAuthorizer({ lambda: authorizerLambda, ttlMs: options.authorizerCacheTtlMs }),
     log: out.stdout,
   });
 
   const stopBackends = async (): Promise<void> => {
-    await lambda.close();
+    await Promise.all([lambda.close(), authorizerLambda?.close()]);
     await store.close();
   };
 
@@ -107,7 +129,7 @@ export const startLocalStack = async (
     urls: { standard: `${base}/standard`, isolated: `${base}/isolated` },
     storeEndpoint: store.endpoint,
     table,
-    functionNames: FUNCTION_KEYS.map((key) => functionName(LOCAL_PREFIX, key)),
+    functionNames: functionKeys.map((key) => functionName(LOCAL_PREFIX, key)),
     close: () => {
       closed ??= (async () => {
         gateway.closing();
@@ -121,4 +143,21 @@ export const startLocalStack = async (
       return closed;
     },
   };
+};
+
+/**
+ * A DynamoDB endpoint run by someone else (`--store-endpoint`): the table is created there if
+ * missing, and stopping the stack leaves the store running.
+ */
+const useExternalStore = async (endpoint: string, table: string): Promise<LocalStore> => {
+  const client = localStoreClient(endpoint);
+  try {
+    await ensureCountersTable(client, table);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StartError(`the store at ${endpoint} cannot be used: ${reason}`);
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, close: () => Promise.resolve() };
 };

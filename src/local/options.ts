@@ -17,6 +17,15 @@ export interface LocalOptions {
   concurrency: number;
   maxEnvironments: number;
   idleTimeoutMs: number;
+  /**
+   * The tenant id authorizer on GET /isolated (Terraform's `tenant_id_authorizer`, default on).
+   * Off (`--no-authorizer`): X-Amz-Tenant-Id comes from the raw header, as in the original pattern.
+   */
+  authorizer: boolean;
+  /** How long an authorizer answer is cached per x-tenant-id value (`authorizer_cache_ttl_seconds`). */
+  authorizerCacheTtlMs: number;
+  /** An external DynamoDB endpoint instead of the embedded store (the table is created there). */
+  storeEndpoint: string | undefined;
   help: boolean;
 }
 
@@ -39,6 +48,12 @@ export const USAGE = `Usage: npm start -- [options]
   --concurrency <n>           invocations in flight per function before throttling (default 1000)
   --max-environments <n>      live environments across both functions (default 64)
   --idle-timeout <s>          idle environments are stopped after this (default 300)
+  --no-authorizer             no tenant id authorizer on /isolated: X-Amz-Tenant-Id is mapped from
+                              the raw x-tenant-id header (tenant_id_authorizer = false)
+  --authorizer-cache-ttl <s>  seconds an authorizer answer is cached per x-tenant-id value
+                              (default 300, 0-3600; 0 turns caching off)
+  --store-endpoint <url>      use this DynamoDB endpoint instead of the embedded store (the table
+                              is created there if missing); excludes --data-dir and --in-memory
   --help                      this text`;
 
 const integer = (
@@ -98,6 +113,9 @@ export const parseOptions = (
         concurrency: { type: 'string' },
         'max-environments': { type: 'string' },
         'idle-timeout': { type: 'string' },
+        'no-authorizer': { type: 'boolean' },
+        'authorizer-cache-ttl': { type: 'string' },
+        'store-endpoint': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -125,10 +143,28 @@ export const parseOptions = (
   const functionsDir = text('functions-dir');
   if (functionsDir === '') throw new OptionsError('--functions-dir must not be empty');
   const timeoutMs = seconds('timeout', text('timeout'), 10, 1, 900);
+  const storeEndpoint = text('store-endpoint');
+  if (storeEndpoint !== undefined) {
+    if (values['in-memory'] === true || dataDir !== undefined) {
+      throw new OptionsError('--store-endpoint excludes --data-dir and --in-memory');
+    }
+    if (!/^https?:\/\/[^\s/]+\/?$/.test(storeEndpoint)) {
+      throw new OptionsError(
+        `--store-endpoint must be an http(s) URL such as http://127.0.0.1:8000 (got "${storeEndpoint}")`,
+      );
+    }
+  }
+  const authorizer = values['no-authorizer'] !== true;
+  if (!authorizer && text('authorizer-cache-ttl') !== undefined) {
+    throw new OptionsError('--authorizer-cache-ttl needs the authorizer (drop --no-authorizer)');
+  }
   return {
     port: integer(portRaw === text('port') ? 'port' : 'port (from $PORT)', portRaw, 3000, 0, 65535),
     stage,
-    dataDir: values['in-memory'] === true ? undefined : (dataDir ?? DEFAULT_DATA_DIR),
+    dataDir:
+      values['in-memory'] === true || storeEndpoint !== undefined
+        ? undefined
+        : (dataDir ?? DEFAULT_DATA_DIR),
     functionsDir,
     timeoutMs,
     integrationTimeoutMs: seconds(
@@ -142,6 +178,11 @@ export const parseOptions = (
     concurrency: integer('concurrency', text('concurrency'), 1000, 1, 100_000),
     maxEnvironments: integer('max-environments', text('max-environments'), 64, 1, 10_000),
     idleTimeoutMs: seconds('idle-timeout', text('idle-timeout'), 300, 0.1, 86_400),
+    authorizer,
+    // Whole seconds, as variables.tf validates authorizer_cache_ttl_seconds.
+    authorizerCacheTtlMs:
+      integer('authorizer-cache-ttl', text('authorizer-cache-ttl'), 300, 0, 3600) * 1000,
+    storeEndpoint: storeEndpoint?.replace(/\/$/, ''),
     help: values.help === true,
   };
 };

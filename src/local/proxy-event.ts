@@ -24,6 +24,11 @@ export interface EventSettings {
   nowMs: number;
   accountId: string;
   apiId: string;
+  /**
+   * `requestContext.authorizer`: what a Lambda authorizer allowed with (principalId, its context,
+   * integrationLatency); undefined on a method without one.
+   */
+  authorizer?: Record<string, string | number | boolean>;
 }
 
 /** Account and API ids of the local stack: placeholders in the shape AWS uses. */
@@ -46,12 +51,18 @@ export interface HeaderMaps {
 }
 
 /**
+ * A map from client-chosen names with no prototype: a header or query parameter named
+ * `constructor`, `valueOf` or `__proto__` is an ordinary entry, not an inherited property.
+ */
+const dictionary = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
+/**
  * Headers keyed by the name as the client spelled it. Names differing only in letter case are
  * one header (HTTP names are case-insensitive); the first spelling seen names the entry.
  */
 export const headerMaps = (rawHeaders: readonly string[]): HeaderMaps => {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single = dictionary<string>();
+  const multi = dictionary<string[]>();
   const spelling = new Map<string, string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] ?? '';
@@ -81,8 +92,8 @@ const queryMaps = (
   query: string,
 ): Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'> => {
   if (query === '') return { queryStringParameters: null, multiValueQueryStringParameters: null };
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single = dictionary<string>();
+  const multi = dictionary<string[]>();
   for (const [key, value] of new URLSearchParams(query)) {
     single[key] = value;
     const list = multi[key] ?? [];
@@ -113,7 +124,7 @@ export const buildProxyEvent = (
     requestContext: {
       accountId: settings.accountId,
       apiId: settings.apiId,
-      authorizer: undefined,
+      authorizer: settings.authorizer,
       domainName: host,
       domainPrefix: host.split('.')[0] ?? host,
       extendedRequestId: settings.requestId,

@@ -3,6 +3,7 @@
  * the function gives in AWS, and nothing is written — proved by scanning the store afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TENANT_ID_RULE } from '../../src/domain/tenant-id.js';
 import { tableName } from '../../src/local/table.js';
 import { readCounters } from '../support/dynalite.js';
 import { type RunningCli, rawRequest, startCli } from '../support/local-cli.js';
@@ -12,6 +13,9 @@ const FORBIDDEN = '{"message":"Forbidden"}';
 const MISSING_HEADER = '{"message": "Missing required request parameters: [x-tenant-id]"}';
 const INTERNAL = '{"message": "Internal server error"}';
 const TOO_LARGE = '{"message":"Request Too Long"}';
+// main.tf's gateway responses for the tenant id authorizer (jsonencode: no spaces).
+const UNAUTHORIZED = '{"message":"Missing required request parameters: [x-tenant-id]"}';
+const ACCESS_DENIED = `{"error":"InvalidTenantId","message":"Invalid tenant id: ${TENANT_ID_RULE}"}`;
 
 interface HostileCase {
   label: string;
@@ -39,28 +43,8 @@ const onStandard = (label: string, tenant: string | string[], error = 'InvalidTe
   error,
 });
 
-const CASES: HostileCase[] = [
-  // The method's request validator, before any environment runs.
-  {
-    label: 'no x-tenant-id on /isolated',
-    path: '/dev/isolated',
-    status: 400,
-    body_: MISSING_HEADER,
-  },
-  onIsolated('an empty x-tenant-id on /isolated', '', 400, MISSING_HEADER),
-  {
-    label: 'X-Amz-Tenant-Id instead of x-tenant-id',
-    path: '/dev/isolated',
-    headers: { 'X-Amz-Tenant-Id': 'Tenant-1' },
-    status: 400,
-    body_: MISSING_HEADER,
-  },
-  {
-    label: 'the tenant in the query string instead of the header',
-    path: '/dev/isolated?x-tenant-id=Tenant-1',
-    status: 400,
-    body_: MISSING_HEADER,
-  },
+/** What both modes answer the same way: routes, stages, payload limits, /standard. */
+const COMMON: HostileCase[] = [
   // No such resource or method.
   {
     label: 'POST /standard',
@@ -105,6 +89,71 @@ const CASES: HostileCase[] = [
     status: 500,
     body_: INTERNAL,
   },
+  onStandard('a slash on /standard', 'acme/evil'),
+  onStandard('a space on /standard', 'acme corp'),
+  onStandard('a 129-character id on /standard', 'x'.repeat(129)),
+  onStandard('a duplicated header on /standard', ['Tenant-1', 'Tenant-2'], 'DuplicateHeader'),
+];
+
+/**
+ * With the tenant id authorizer (the default): a missing id is API Gateway's 401 UNAUTHORIZED
+ * and a refused one its ACCESS_DENIED, both mapped by main.tf to JSON 400s (their bodies are
+ * compared with main.tf in test/e2e/authorizer.test.ts). No environment starts for either.
+ */
+const WITH_AUTHORIZER: HostileCase[] = [
+  { label: 'no x-tenant-id on /isolated', path: '/dev/isolated', status: 400, body_: UNAUTHORIZED },
+  onIsolated('an empty x-tenant-id on /isolated', '', 400, UNAUTHORIZED),
+  {
+    label: 'X-Amz-Tenant-Id instead of x-tenant-id',
+    path: '/dev/isolated',
+    headers: { 'X-Amz-Tenant-Id': 'Tenant-1' },
+    status: 400,
+    body_: UNAUTHORIZED,
+  },
+  {
+    label: 'the tenant in the query string instead of the header',
+    path: '/dev/isolated?x-tenant-id=Tenant-1',
+    status: 400,
+    body_: UNAUTHORIZED,
+  },
+  // Ids Lambda itself refuses: denied at the edge, so never a 5xx.
+  onIsolated('a 257-character tenant id', 'x'.repeat(257), 400, ACCESS_DENIED),
+  onIsolated('a 10 KB tenant id', 'x'.repeat(10_240), 400, ACCESS_DENIED),
+  onIsolated('a # (key prefix)', 'TENANT#x', 400, ACCESS_DENIED),
+  onIsolated('JSON', '{"tenant":"x"}', 400, ACCESS_DENIED),
+  onIsolated('SQL-ish quotes', "x' OR '1'='1", 400, ACCESS_DENIED),
+  onIsolated('a non-ASCII letter', 'äcme', 400, ACCESS_DENIED),
+  onIsolated('a comma', 'a,b', 400, ACCESS_DENIED),
+  onIsolated('a tab', 'acme\tcorp', 400, ACCESS_DENIED),
+  // Ids Lambda accepts but our policy refuses: denied at the edge too.
+  onIsolated('a space', 'acme corp', 400, ACCESS_DENIED),
+  onIsolated('a slash', 'acme/evil', 400, ACCESS_DENIED),
+  onIsolated('a path traversal', '../../etc/passwd', 400, ACCESS_DENIED),
+  onIsolated('a 129-character tenant id', 'x'.repeat(129), 400, ACCESS_DENIED),
+  onIsolated('a leading hyphen', '-acme', 400, ACCESS_DENIED),
+  onIsolated('a duplicated header', ['Tenant-1', 'Tenant-2'], 400, ACCESS_DENIED),
+];
+
+/**
+ * `--no-authorizer` (tenant_id_authorizer = false, the original pattern): the request validator
+ * answers a missing header, the raw header becomes X-Amz-Tenant-Id, so an id Lambda refuses fails
+ * the invoke (500) and an id only our policy refuses gets the function's own 400.
+ */
+const RAW_HEADER: HostileCase[] = [
+  {
+    label: 'no x-tenant-id on /isolated',
+    path: '/dev/isolated',
+    status: 400,
+    body_: MISSING_HEADER,
+  },
+  onIsolated('an empty x-tenant-id on /isolated', '', 400, MISSING_HEADER),
+  {
+    label: 'X-Amz-Tenant-Id instead of x-tenant-id',
+    path: '/dev/isolated',
+    headers: { 'X-Amz-Tenant-Id': 'Tenant-1' },
+    status: 400,
+    body_: MISSING_HEADER,
+  },
   // Tenant ids Lambda itself refuses: the invoke fails inside AWS.
   onIsolated('a 257-character tenant id', 'x'.repeat(257), 500, INTERNAL),
   onIsolated('a 10 KB tenant id', 'x'.repeat(10_240), 500, INTERNAL),
@@ -126,12 +175,16 @@ const CASES: HostileCase[] = [
   onStandard('a duplicated header on /standard', ['Tenant-1', 'Tenant-2'], 'DuplicateHeader'),
 ];
 
-describe('local stack hostile input', () => {
+describe.each([
+  { mode: 'with the tenant id authorizer', args: [], cases: [...COMMON, ...WITH_AUTHORIZER] },
+  // The common cases do not depend on the mode: run once, above.
+  { mode: 'with --no-authorizer', args: ['--no-authorizer'], cases: RAW_HEADER },
+])('local stack hostile input $mode', ({ args, cases: CASES }) => {
   let cli: RunningCli;
   let origin: string;
 
   beforeAll(async () => {
-    cli = await startCli(['--in-memory']);
+    cli = await startCli(['--in-memory', ...args]);
     origin = new URL(cli.standardUrl).origin;
   });
 

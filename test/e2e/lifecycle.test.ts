@@ -12,6 +12,11 @@ describe('npm start lifecycle', () => {
     [['--in-memory', '--data-dir', 'x'], /exclude each other/],
     [['--stage', 'no/slash'], /--stage must be/],
     [['--timeout', '0'], /--timeout must be a number of seconds/],
+    [
+      ['--authorizer-cache-ttl', '5000'],
+      /--authorizer-cache-ttl must be an integer from 0 to 3600/,
+    ],
+    [['--store-endpoint', 'nope'], /--store-endpoint must be an http\(s\) URL/],
   ])('refuses %j in one line on stderr with exit code 1', async (args, message) => {
     const result = await runCli(args);
 
@@ -37,11 +42,27 @@ describe('npm start lifecycle', () => {
     }
   });
 
+  it('refuses a store endpoint it cannot reach in one line with exit code 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    // Nothing listens there any more.
+    await new Promise<void>((resolve) => blocker.close(() => resolve()));
+
+    const result = await runCli(['--store-endpoint', `http://127.0.0.1:${port}`]);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(`the store at http://127.0.0.1:${port} cannot be used`);
+  });
+
   it('prints its usage with --help and exits 0', async () => {
     const result = await runCli(['--help']);
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('--max-environments');
+    expect(result.stdout).toContain('--no-authorizer');
+    expect(result.stdout).toContain('--store-endpoint');
   });
 
   it('lets a request in flight finish on SIGTERM, then exits 0', async () => {

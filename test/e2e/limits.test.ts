@@ -3,10 +3,18 @@
  * least recently used idle one evicted first, idle environments reclaimed, and a flood of new
  * tenants that neither exceeds the cap nor exhausts memory.
  */
-import { describe, expect, it } from 'vitest';
-import { eventually, requestLines, rssMb, startCli } from '../support/local-cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  eventually,
+  type RunningCli,
+  rawRequest,
+  requestLines,
+  rssMb,
+  startCli,
+} from '../support/local-cli.js';
 
 const INTERNAL = '{"message": "Internal server error"}';
+const AUTHORIZER_ERROR = '{"message":null}';
 
 const environmentOf = async (url: string, tenant: string): Promise<string | null> => {
   const response = await fetch(url, { headers: { 'x-tenant-id': tenant } });
@@ -82,14 +90,17 @@ describe('local stack environment limits', () => {
           const response = await fetch(cli.isolatedUrl, { headers: { 'x-tenant-id': tenant } });
           const body = await response.text();
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-          // Beyond the concurrency the invoke is throttled: API Gateway's rejected-invoke 500.
+          // Beyond the concurrency the invoke is throttled: API Gateway's rejected-invoke 500,
+          // or, when the authorizer function is the one throttled, its authorizer error 500.
           const expected =
             response.status === 200
-              ? `{"counter":1,"tenant_id":"${tenant}",`
+              ? [`{"counter":1,"tenant_id":"${tenant}",`]
               : response.status === 500
-                ? INTERNAL
-                : 'a 200 or a throttled 500';
-          if (!body.startsWith(expected)) unexpected.push(`${response.status} ${body}`);
+                ? [INTERNAL, AUTHORIZER_ERROR]
+                : ['a 200 or a throttled 500'];
+          if (!expected.some((start) => body.startsWith(start))) {
+            unexpected.push(`${response.status} ${body}`);
+          }
         }
       };
       await Promise.all(Array.from({ length: 64 }, client));
@@ -117,4 +128,55 @@ describe('local stack environment limits', () => {
       await cli.stop('SIGKILL');
     }
   }, 120_000);
+});
+
+describe('local stack request size limits', () => {
+  const MB = 1024 * 1024;
+  let cli: RunningCli;
+
+  beforeAll(async () => {
+    cli = await startCli(['--in-memory']);
+  });
+
+  afterAll(async () => {
+    await cli.stop('SIGKILL');
+  });
+
+  it('refuses a body over the 10 MB REST payload quota with 413, four at once, and keeps serving', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        rawRequest(cli.standardUrl, { body: Buffer.alloc(10 * MB + 1, 'a') }),
+      ),
+    );
+
+    expect(answers.map((answer) => answer.status)).toEqual([413, 413, 413, 413]);
+    expect(answers.every((answer) => answer.body === '{"message":"Request Too Long"}')).toBe(true);
+    expect((await rawRequest(cli.standardUrl)).status).toBe(200);
+  });
+
+  it('lets exactly 10 MB through the gateway, where Lambda 6 MB event limit refuses it', async () => {
+    const answer = await rawRequest(cli.standardUrl, { body: Buffer.alloc(10 * MB, 'a') });
+
+    expect(answer.status).toBe(500);
+    expect(answer.body).toBe(INTERNAL);
+  });
+
+  it('refuses headers over Node 16 KB limit with 431 in JSON and keeps serving', async () => {
+    const answer = await rawRequest(cli.isolatedUrl, {
+      headers: { 'x-tenant-id': 'Tenant-1', 'x-padding': 'p'.repeat(20 * 1024) },
+    });
+
+    expect(answer.status).toBe(431);
+    expect(answer.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(answer.body)).toEqual({ message: 'Request Header Fields Too Large' });
+    const after = await rawRequest(cli.isolatedUrl, { headers: { 'x-tenant-id': 'Tenant-1' } });
+    expect(after.status).toBe(200);
+  });
+
+  it('answers a request Node cannot parse with 400 in JSON', async () => {
+    const answer = await rawRequest(cli.standardUrl, { method: 'BREW' });
+
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toEqual({ message: 'Bad Request' });
+  });
 });

@@ -39,3 +39,39 @@ describe('parseOptions', () => {
     expect(() => parseOptions(argv, {})).toThrow(OptionsError);
   });
 });
+
+describe('parseOptions for the authorizer and the store endpoint', () => {
+  it('runs the tenant id authorizer with a 300 s cache by default, like variables.tf', () => {
+    expect(parseOptions([], {})).toMatchObject({
+      authorizer: true,
+      authorizerCacheTtlMs: 300_000,
+      storeEndpoint: undefined,
+    });
+  });
+
+  it('maps the raw header with --no-authorizer', () => {
+    expect(parseOptions(['--no-authorizer'], {}).authorizer).toBe(false);
+  });
+
+  it('turns the authorizer cache off with --authorizer-cache-ttl 0', () => {
+    expect(parseOptions(['--authorizer-cache-ttl', '0'], {}).authorizerCacheTtlMs).toBe(0);
+  });
+
+  it('uses an external store with --store-endpoint, and no data directory', () => {
+    expect(parseOptions(['--store-endpoint', 'http://127.0.0.1:8000/'], {})).toMatchObject({
+      storeEndpoint: 'http://127.0.0.1:8000',
+      dataDir: undefined,
+    });
+  });
+
+  it.each([
+    [['--authorizer-cache-ttl', '3601']],
+    [['--authorizer-cache-ttl', '1.5']],
+    [['--no-authorizer', '--authorizer-cache-ttl', '10']],
+    [['--store-endpoint', 'localhost:8000']],
+    [['--store-endpoint', 'http://127.0.0.1:8000', '--data-dir', 'x']],
+    [['--store-endpoint', 'http://127.0.0.1:8000', '--in-memory']],
+  ])('refuses %j with an OptionsError', (argv) => {
+    expect(() => parseOptions(argv, {})).toThrow(OptionsError);
+  });
+});

@@ -61,3 +61,15 @@ describe('headerMaps', () => {
     expect(headerMaps([])).toEqual({ single: {}, multi: {} });
   });
 });
+
+describe('headerMaps with names that are Object.prototype members', () => {
+  it.each(['constructor', 'valueOf', '__proto__', 'toString'])(
+    'keeps a header named %s as an ordinary entry',
+    (name) => {
+      const { single, multi } = headerMaps([name, 'a', name, 'b']);
+
+      expect(Object.entries(single)).toEqual([[name, 'b']]);
+      expect(Object.entries(multi)).toEqual([[name, ['a', 'b']]]);
+    },
+  );
+});

@@ -1,0 +1,208 @@
+/**
+ * The tenant id authorizer as API Gateway runs it (main.tf, tenant_id_authorizer = true): a
+ * Lambda REQUEST authorizer on GET /isolated with identity source
+ * `method.request.header.x-tenant-id` and a cached answer.
+ *
+ * - a missing or empty identity source never reaches the authorizer: 401 UNAUTHORIZED. API
+ *   Gateway checks identity sources only when caching is on; with a TTL of 0 the authorizer runs
+ *   anyway (ours then denies). identitySource in
+ *   https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html
+ * - otherwise the authorizer function runs in its own execution environments (a pool of its
+ *   own, like any function) with a REQUEST authorizer event, and its answer is cached per header
+ *   value for the TTL;
+ * - the policy it returns is evaluated against the method ARN: Allow → the request goes on with
+ *   the authorizer's context; Deny, or no statement that allows → ACCESS_DENIED;
+ * - an error "Unauthorized" → UNAUTHORIZED; any other error, a crash, a timeout or an answer that
+ *   is not a valid policy → AUTHORIZER_CONFIGURATION_ERROR.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
+ */
+import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { AuthorizerCache, DEFAULT_CACHE_BOUNDS } from './authorizer-cache.js';
+import { AUTHORIZER_KEY } from './functions.js';
+import type { LambdaService } from './lambda-service.js';
+
+/**
+ * Live environments of the authorizer function at most. Its answers are cached per tenant and it
+ * runs in well under a millisecond, so a few environments keep up with any local load, and each
+ * one costs memory a tenant environment could use.
+ */
+export const AUTHORIZER_MAX_ENVIRONMENTS = 4;
+
+/** Values an authorizer's context may carry (no objects or arrays). */
+export type AuthorizerContext = Record<string, string | number | boolean>;
+
+export type AuthorizerDecision =
+  | { kind: 'allow'; principalId: string; context: AuthorizerContext }
+  | { kind: 'deny' }
+  | { kind: 'unauthorized' }
+  | { kind: 'error'; failure: string };
+
+export interface Authorization {
+  decision: AuthorizerDecision;
+  /** True when no authorizer invoke ran for this request (a cached or shared answer). */
+  cached: boolean;
+  /** Time spent on the authorizer, as `requestContext.authorizer.integrationLatency` (ms). */
+  latencyMs: number;
+}
+
+/** `arn:aws:execute-api:<region>:<account>:<api id>/<stage>/<METHOD>/<resource path>`. */
+export const methodArn = (parts: {
+  region: string;
+  accountId: string;
+  apiId: string;
+  stage: string;
+  method: string;
+  resource: string;
+}): string =>
+  `arn:aws:execute-api:${parts.region}:${parts.accountId}:${parts.apiId}/${parts.stage}/${parts.method}${parts.resource}`;
+
+/**
+ * The REQUEST authorizer event for a request, from the proxy event the integration would get:
+ * the same headers, query string, path and request context, plus `type` and `methodArn`.
+ */
+export const authorizerEvent = (
+  event: APIGatewayProxyEvent,
+  arn: string,
+): APIGatewayRequestAuthorizerEvent => ({
+  type: 'REQUEST',
+  methodArn: arn,
+  resource: event.resource,
+  path: event.path,
+  httpMethod: event.httpMethod,
+  headers: event.headers,
+  multiValueHeaders: event.multiValueHeaders,
+  queryStringParameters: event.queryStringParameters,
+  multiValueQueryStringParameters: event.multiValueQueryStringParameters,
+  pathParameters: event.pathParameters,
+  stageVariables: event.stageVariables,
+  // Before authorization there is no authorizer context yet.
+  requestContext: { ...event.requestContext, authorizer: undefined },
+});
+
+type UnknownRecord = Record<string, unknown>;
+const isRecord = (value: unknown): value is UnknownRecord =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const asList = (value: unknown): unknown[] | undefined => {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
+  return undefined;
+};
+
+/** IAM-style wildcards: `*` any run of characters, `?` one character. */
+const globMatches = (pattern: string, value: string, ignoreCase: boolean): boolean => {
+  const source = pattern
+    .split('')
+    .map((char) =>
+      char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
+  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
+};
+
+/**
+ * Turns what the authorizer function returned into a decision for `arn`. The output must have a
+ * string principalId and a policyDocument whose statements have an Effect, Action(s) and
+ * Resource(s); a context may only hold strings, numbers and booleans. An explicit Deny on the
+ * method wins; otherwise an Allow on it allows; otherwise access is denied.
+ */
+export const evaluateAuthorizerResult = (result: unknown, arn: string): AuthorizerDecision => {
+  const invalid = (why: string): AuthorizerDecision => ({
+    kind: 'error',
+    failure: `invalid authorizer response: ${why}`,
+  });
+  if (!isRecord(result)) return invalid('not an object');
+  const { principalId, policyDocument, context } = result;
+  if (typeof principalId !== 'string') return invalid('no principalId');
+  if (!isRecord(policyDocument)) return invalid('no policyDocument');
+  const statements = Array.isArray(policyDocument.Statement)
+    ? policyDocument.Statement
+    : [policyDocument.Statement];
+  let allowed = false;
+  for (const statement of statements) {
+    if (!isRecord(statement)) return invalid('a statement is not an object');
+    const actions = asList(statement.Action);
+    const resources = asList(statement.Resource);
+    const effect = statement.Effect;
+    if (actions === undefined || resources === undefined) {
+      return invalid('a statement without Action or Resource');
+    }
+    if (effect !== 'Allow' && effect !== 'Deny') return invalid('an Effect other than Allow/Deny');
+    const applies =
+      actions.some((action) => globMatches(String(action), 'execute-api:Invoke', true)) &&
+      resources.some((resource) => globMatches(String(resource), arn, false));
+    if (!applies) continue;
+    if (effect === 'Deny') return { kind: 'deny' };
+    allowed = true;
+  }
+  if (!allowed) return { kind: 'deny' };
+  const values: AuthorizerContext = {};
+  if (context !== undefined && context !== null) {
+    if (!isRecord(context)) return invalid('context is not an object');
+    for (const [key, value] of Object.entries(context)) {
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+        return invalid(`context.${key} is not a string, number or boolean`);
+      }
+      values[key] = value;
+    }
+  }
+  return { kind: 'allow', principalId, context: values };
+};
+
+export interface TenantIdAuthorizerOptions {
+  lambda: LambdaService;
+  /** The authorizer's result TTL; 0 turns caching off. */
+  ttlMs: number;
+  now?: () => number;
+}
+
+export class TenantIdAuthorizer {
+  private readonly cache: AuthorizerCache<AuthorizerDecision>;
+
+  constructor(private readonly options: TenantIdAuthorizerOptions) {
+    this.cache = new AuthorizerCache(
+      { ttlMs: options.ttlMs, ...DEFAULT_CACHE_BOUNDS },
+      options.now ?? Date.now,
+    );
+  }
+
+  /**
+   * Decides on one request. `identity` is the identity source's value (the last x-tenant-id
+   * header, as `method.request.header.x-tenant-id` reads it); `event` is built only when the
+   * authorizer has to run.
+   */
+  async authorize(
+    identity: string | undefined,
+    event: () => APIGatewayRequestAuthorizerEvent,
+  ): Promise<Authorization> {
+    const started = performance.now();
+    const caching = this.options.ttlMs > 0;
+    if (caching && (identity === undefined || identity === '')) {
+      return { decision: { kind: 'unauthorized' }, cached: false, latencyMs: 0 };
+    }
+    const { value, cached } = await this.cache.get(
+      identity ?? '',
+      () => this.invoke(event()),
+      // Allow and Deny are cached, as API Gateway caches the returned policy; failures are not.
+      (decision) => decision.kind === 'allow' || decision.kind === 'deny',
+    );
+    return { decision: value, cached, latencyMs: Math.round(performance.now() - started) };
+  }
+
+  private async invoke(event: APIGatewayRequestAuthorizerEvent): Promise<AuthorizerDecision> {
+    const outcome = await this.options.lambda.invokeFunction(AUTHORIZER_KEY, undefined, event);
+    switch (outcome.kind) {
+      case 'result':
+        return evaluateAuthorizerResult(outcome.value, event.methodArn);
+      case 'function-error':
+        return outcome.errorMessage === 'Unauthorized'
+          ? { kind: 'unauthorized' }
+          : { kind: 'error', failure: `authorizer ${outcome.errorType}: ${outcome.errorMessage}` };
+      case 'failed':
+      case 'rejected':
+        return { kind: 'error', failure: `authorizer ${outcome.failure}` };
+    }
+  }
+}
