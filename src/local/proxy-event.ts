@@ -3,7 +3,7 @@
  * format 1.0) from a raw HTTP request. Pure: ids and time come from the caller.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format
  */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayEventIdentity, APIGatewayProxyEvent } from 'aws-lambda';
 
 export interface IncomingRequest {
   method: string;
@@ -129,23 +129,7 @@ export const buildProxyEvent = (
       domainPrefix: host.split('.')[0] ?? host,
       extendedRequestId: settings.requestId,
       httpMethod: request.method,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: request.sourceIp,
-        user: null,
-        userAgent,
-        userArn: null,
-      },
+      identity: anonymousIdentity(request.sourceIp, userAgent),
       path: request.path,
       protocol: 'HTTP/1.1',
       requestId: settings.requestId,
@@ -159,3 +143,29 @@ export const buildProxyEvent = (
     isBase64Encoded: false,
   };
 };
+
+/**
+ * `requestContext.identity` of a REST proxy event for a caller with no IAM, Cognito or API key
+ * identity (authorization NONE or a Lambda authorizer): every field null but the source IP and
+ * user agent.
+ */
+export const anonymousIdentity = (
+  sourceIp: string,
+  userAgent: string | null,
+): APIGatewayEventIdentity => ({
+  accessKey: null,
+  accountId: null,
+  apiKey: null,
+  apiKeyId: null,
+  caller: null,
+  clientCert: null,
+  cognitoAuthenticationProvider: null,
+  cognitoAuthenticationType: null,
+  cognitoIdentityId: null,
+  cognitoIdentityPoolId: null,
+  principalOrgId: null,
+  sourceIp,
+  user: null,
+  userAgent,
+  userArn: null,
+});

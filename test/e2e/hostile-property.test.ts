@@ -12,12 +12,12 @@
  * Fixed seed (HOSTILE_SEED to change it, HOSTILE_RUNS for the number of runs); fast-check prints
  * the seed and the shrunk counterexample when a property fails.
  */
-import { request as httpRequest, validateHeaderName, validateHeaderValue } from 'node:http';
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableName } from '../../src/local/table.js';
 import { readCounters } from '../support/dynalite.js';
-import { type RunningCli, startCli } from '../support/local-cli.js';
+import { type RunningCli, rawRequest, startCli } from '../support/local-cli.js';
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20_260_601);
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 300);
@@ -181,32 +181,15 @@ const hostileRequest: fc.Arbitrary<HostileRequest> = fc
     return { method, path: `${path}${query}`, headers, body: body ?? undefined };
   });
 
-const send = (origin: URL, hostile: HostileRequest): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const request = httpRequest({
-      host: origin.hostname,
-      port: origin.port,
-      method: hostile.method,
-      path: hostile.path,
-      agent: false,
-    });
-    for (const [name, value] of Object.entries(hostile.headers)) request.setHeader(name, value);
-    if (hostile.body !== undefined) request.setHeader('Content-Length', hostile.body.length);
-    request.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          contentType: response.headers['content-type'],
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end(hostile.body);
-  });
+const send = async (origin: URL, hostile: HostileRequest): Promise<Answer> => {
+  const response = await rawRequest(origin.href, hostile);
+  const contentType = response.headers['content-type'];
+  return {
+    status: response.status,
+    contentType: Array.isArray(contentType) ? contentType.join(', ') : contentType,
+    body: response.body,
+  };
+};
 
 describe('local stack under property-based hostile input', () => {
   let cli: RunningCli;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { anonymousIdentity } from '../../src/local/proxy-event.js';
 
 export interface RestEventInput {
   method?: string;
@@ -56,23 +57,7 @@ export const restEvent = (input: RestEventInput = {}): APIGatewayProxyEvent => {
       requestTimeEpoch: Date.now(),
       resourceId: 'abc123',
       resourcePath: path,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '127.0.0.1',
-        user: null,
-        userAgent: 'vitest',
-        userArn: null,
-      },
+      identity: anonymousIdentity('127.0.0.1', 'vitest'),
     },
   };
 };

@@ -222,12 +222,18 @@ export const rawRequest = (
   url: string,
   options: {
     method?: string;
+    /** Sent as it is, overriding the URL's path (which URL parsing would normalise). */
+    path?: string;
     headers?: Record<string, string | string[]>;
     body?: Buffer | string;
   } = {},
 ): Promise<RawResponse> =>
   new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: options.method ?? 'GET', agent: false });
+    const request = httpRequest(url, {
+      method: options.method ?? 'GET',
+      agent: false,
+      ...(options.path === undefined ? {} : { path: options.path }),
+    });
     for (const [name, value] of Object.entries(options.headers ?? {})) {
       request.setHeader(name, value);
     }
