@@ -7,16 +7,9 @@ import { buildAll, DIST_DIR } from '../../scripts/build.js';
 import { distIsStale } from './build-if-stale.js';
 import { type LocalStack, StartError, startLocalStack } from './local-stack.js';
 import { type LocalOptions, OptionsError, parseOptions, USAGE } from './options.js';
+import { silenceSdkNodeVersionWarning } from './sdk-node-warning.js';
 
-// The SDK (used here to create the table) warns that its 2027 releases need Node 22; Lambda runs
-// 22+, this stack may run on 20, and the warning would only bury the URLs below.
-const defaultWarningListeners = process.listeners('warning');
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (warning.name === 'NodeVersionSupportWarning') return;
-  if (warning.message.includes('NodeVersionSupportWarning')) return;
-  for (const listener of defaultWarningListeners) listener(warning);
-});
+silenceSdkNodeVersionWarning();
 
 const out = {
   stdout: (line: string) => process.stdout.write(`${line}\n`),

@@ -9,6 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import type { ContextData, FromWorker, ToWorker, WorkerData } from './protocol.js';
+import { silenceSdkNodeVersionWarning } from './sdk-node-warning.js';
 
 type Handler = (event: unknown, context: Context, callback?: Callback) => unknown;
 type Callback = (error?: unknown, result?: unknown) => void;
@@ -17,15 +18,7 @@ const port = parentPort;
 if (port === null) throw new Error('worker.ts runs only as a worker thread');
 const post = (message: FromWorker): void => port.postMessage(message);
 
-// The SDK warns once per isolate that its 2027 releases need Node 22. Lambda runs 22+, this
-// stack may run on 20, and one warning per environment would bury the function's own logs.
-const defaultWarningListeners = process.listeners('warning');
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (warning.name === 'NodeVersionSupportWarning') return;
-  if (warning.message.includes('NodeVersionSupportWarning')) return;
-  for (const listener of defaultWarningListeners) listener(warning);
-});
+silenceSdkNodeVersionWarning();
 
 const describe = (error: unknown): { errorType: string; errorMessage: string } =>
   error instanceof Error
