@@ -345,8 +345,9 @@ resource "aws_lambda_function" "this" {
     }
   }
 
-  # The role must be able to write logs and counters before the first invoke.
-  depends_on = [aws_iam_role_policy.function]
+  # The roles must be able to write logs and counters (directly, or through the tenant data
+  # role) before the first invoke.
+  depends_on = [aws_iam_role_policy.function, aws_iam_role_policy.tenant_data]
 }
 
 ################################################################################
@@ -471,9 +472,11 @@ resource "aws_api_gateway_gateway_response" "cors" {
 # Tenant id authorizer (tenant_id_authorizer): the policy applied at the edge
 ################################################################################
 
-# REQUEST authorizer keyed on x-tenant-id; API Gateway caches its answer per header value, so a
-# tenant costs one authorizer invoke per TTL. A missing header never reaches it (401, mapped
-# below to a 400); an id it denies gets the ACCESS_DENIED response (mapped to a 400).
+# REQUEST authorizer keyed on x-tenant-id; API Gateway caches its answer per header value (the
+# last one, if repeated), so a tenant costs one authorizer invoke per TTL. With caching on, a
+# missing header never reaches it (401 UNAUTHORIZED, mapped below to a 400); with caching off it
+# does, and the authorizer answers Unauthorized itself. A denied id gets ACCESS_DENIED (mapped
+# below to a 400).
 # https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
 resource "aws_api_gateway_authorizer" "tenant_id" {
   count = var.tenant_id_authorizer ? 1 : 0
@@ -498,7 +501,8 @@ resource "aws_lambda_permission" "authorizer" {
 
 # Clear JSON 4xx answers instead of API Gateway's 401/403 defaults: the client sent a bad or no
 # tenant id; it is not an authentication problem. The bodies match what the function and the
-# request validator answer for the same mistakes.
+# request validator answer for the same mistakes. Gateway responses apply to the whole API; the
+# authorizer on /isolated is the only source of these two today.
 resource "aws_api_gateway_gateway_response" "tenant_id" {
   for_each = var.tenant_id_authorizer ? {
     ACCESS_DENIED = jsonencode({

@@ -11,7 +11,7 @@ output "isolated_tenant_api_endpoint_url" {
 output "curl_commands" {
   description = "Ready-to-paste curl commands for both endpoints, keyed by function (standard, isolated)."
   value = {
-    for key in keys(local.functions) :
+    for key in keys(local.routes) :
     key => "curl -H 'x-tenant-id: Tenant-1' '${aws_api_gateway_stage.this.invoke_url}/${key}'"
   }
 }
@@ -22,7 +22,7 @@ output "dynamodb_table_name" {
 }
 
 output "lambda_function_names" {
-  description = "Lambda function names, keyed by function (standard, isolated)."
+  description = "Lambda function names, keyed by function: standard, isolated, and authorizer when tenant_id_authorizer is on."
   value       = { for key, function in aws_lambda_function.this : key => function.function_name }
 }
 

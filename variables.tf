@@ -85,7 +85,7 @@ variable "throttling_burst_limit" {
 ################################################################################
 
 variable "lambda_runtime" {
-  description = "Lambda runtime of both functions: nodejs22.x or nodejs24.x. The bundles target Node.js 22."
+  description = "Lambda runtime of every function (standard, isolated, authorizer): nodejs22.x or nodejs24.x. The bundles target Node.js 22."
   type        = string
   default     = "nodejs22.x"
 
@@ -96,7 +96,7 @@ variable "lambda_runtime" {
 }
 
 variable "lambda_architecture" {
-  description = "Instruction set of both functions: arm64 (Graviton, lower price per GB-second) or x86_64."
+  description = "Instruction set of every function: arm64 (Graviton, lower price per GB-second) or x86_64."
   type        = string
   default     = "arm64"
 
@@ -107,7 +107,7 @@ variable "lambda_architecture" {
 }
 
 variable "lambda_memory_size" {
-  description = "Memory of each function, in MB (128-10240). CPU share grows with memory; 256 MB keeps cold starts short for a bundled SDK."
+  description = "Memory of every function, in MB (128-10240). CPU share grows with memory; 256 MB keeps cold starts short for a bundled SDK."
   type        = number
   default     = 256
 
@@ -118,7 +118,7 @@ variable "lambda_memory_size" {
 }
 
 variable "lambda_timeout" {
-  description = "Timeout of each function, in seconds (1-29). API Gateway's default integration timeout is 29 seconds, so a longer function timeout would never be seen by a client."
+  description = "Timeout of every function, in seconds (1-29). API Gateway's default integration timeout is 29 seconds, so a longer function timeout would never be seen by a client."
   type        = number
   default     = 10
 

@@ -72,3 +72,20 @@ export const singleHeader = (event: HeaderMaps, name: string): string | undefine
   }
   return values[0];
 };
+
+/**
+ * The value API Gateway uses for `method.request.header.<name>` (an authorizer's identity source
+ * and its cache key): the single-value `headers` map, which holds the last value of a repeated
+ * header. Letter case is ignored; absent or empty → undefined.
+ */
+export const identitySourceHeader = (event: HeaderMaps, name: string): string | undefined => {
+  const wanted = name.toLowerCase();
+  let found: string | undefined;
+  const single = event.headers;
+  if (isRecord(single)) {
+    for (const [key, value] of Object.entries(single)) {
+      if (key.toLowerCase() === wanted && typeof value === 'string') found = value;
+    }
+  }
+  return found === '' ? undefined : found;
+};

@@ -5,7 +5,7 @@
  *
  * - a missing or empty identity source never reaches the authorizer: 401 UNAUTHORIZED. API
  *   Gateway checks identity sources only when caching is on; with a TTL of 0 the authorizer runs
- *   anyway (ours then denies). identitySource in
+ *   anyway (ours then answers Unauthorized, the same 401). identitySource in
  *   https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html
  * - otherwise the authorizer function runs in its own execution environments (a pool of its
  *   own, like any function) with a REQUEST authorizer event, and its answer is cached per header

@@ -48,7 +48,6 @@ export class ExecutionEnvironment {
   readonly variables: Readonly<Record<string, string>>;
   /** Resolves when the bundle is loaded; rejects when init fails or times out. */
   readonly ready: Promise<void>;
-  invocations = 0;
   private readonly worker: Worker;
   private dead = false;
   private exitReason = 'environment exited';
@@ -120,7 +119,6 @@ export class ExecutionEnvironment {
   invoke(event: unknown, context: ContextData, timeoutMs: number): Promise<InvokeOutcome> {
     if (this.dead) return Promise.resolve({ kind: 'crash', reason: this.exitReason });
     if (this.pending) throw new Error(`${this.id} is already serving an invocation`);
-    this.invocations += 1;
     const id = this.nextId++;
     return new Promise<InvokeOutcome>((resolve) => {
       const timer = setTimeout(() => {

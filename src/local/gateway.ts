@@ -46,8 +46,6 @@ export interface GatewayOptions {
 
 export interface Gateway {
   server: Server;
-  /** Requests being handled right now; shutdown waits for them. */
-  inFlight(): number;
   /** Resolves once no request is in flight. */
   drained(): Promise<void>;
   /** From now on every answer closes its connection (used while shutting down). */
@@ -322,7 +320,6 @@ export const createGateway = (options: GatewayOptions): Gateway => {
 
   return {
     server,
-    inFlight: () => active,
     drained: () =>
       active === 0
         ? Promise.resolve()

@@ -63,8 +63,6 @@ export class EnvironmentPool {
   private readonly initMs = new Map<string, number>();
   private wake: { at: number; timer: NodeJS.Timeout } | undefined;
   private closed = false;
-  /** Highest number of live environments seen, for the logs and the flood test. */
-  peakLive = 0;
 
   constructor(
     private readonly limits: PoolLimits,
@@ -194,7 +192,6 @@ export class EnvironmentPool {
     const { key } = waiter;
     this.live.add(environment);
     this.liveByKey.set(key, (this.liveByKey.get(key) ?? 0) + 1);
-    this.peakLive = Math.max(this.peakLive, this.live.size);
     this.starting.add(environment);
     this.startingKeys.add(key);
     const started = (): void => {

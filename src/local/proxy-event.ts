@@ -24,11 +24,6 @@ export interface EventSettings {
   nowMs: number;
   accountId: string;
   apiId: string;
-  /**
-   * `requestContext.authorizer`: what a Lambda authorizer allowed with (principalId, its context,
-   * integrationLatency); undefined on a method without one.
-   */
-  authorizer?: Record<string, string | number | boolean>;
 }
 
 /** Account and API ids of the local stack: placeholders in the shape AWS uses. */
@@ -124,7 +119,8 @@ export const buildProxyEvent = (
     requestContext: {
       accountId: settings.accountId,
       apiId: settings.apiId,
-      authorizer: settings.authorizer,
+      // Filled in by the gateway once the method's authorizer (if any) has allowed the request.
+      authorizer: undefined,
       domainName: host,
       domainPrefix: host.split('.')[0] ?? host,
       extendedRequestId: settings.requestId,

@@ -28,11 +28,14 @@ export const matchRoute = (method: string, path: string, stage: string): Route =
   return { kind: 'no-route' };
 };
 
-/** Headers of the CORS preflight answer (the MOCK integration on each OPTIONS method). */
+/**
+ * Headers of the CORS preflight answer (the MOCK integration on each OPTIONS method): the same
+ * values as `local.cors_headers` in main.tf (test/terraform/structure.test.ts compares them), so
+ * a browser client that passes preflight here passes it in AWS too.
+ */
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'application/json',
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET,OPTIONS',
-  'Access-Control-Allow-Headers':
-    'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,x-tenant-id',
+  'Access-Control-Allow-Headers': 'Content-Type,x-tenant-id',
 };

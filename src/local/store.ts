@@ -42,7 +42,13 @@ export const startStore = async (options: {
   worker.on('error', (error) => {
     exitReason = `the store thread failed: ${error.message}`;
   });
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let hasExited = false;
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      hasExited = true;
+      resolve();
+    }),
+  );
   /** The next message from the thread, or its exit (as a failure). */
   const next = (): Promise<FromStore> =>
     new Promise((resolve) => {
@@ -63,6 +69,9 @@ export const startStore = async (options: {
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      // A thread that already died (dynalite crashed mid-run) will send nothing and never exit
+      // again: report why instead of waiting for it forever.
+      if (hasExited) throw new Error(exitReason);
       const answer = next();
       const message: ToStore = { type: 'close' };
       worker.postMessage(message);

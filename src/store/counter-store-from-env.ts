@@ -12,9 +12,11 @@ import { DynamoDbCounterStore } from './dynamodb-counter-store.js';
  * (a standard SDK setting) is how tests and the local stack point the very same code at an
  * embedded store.
  *
- * SDK defaults on purpose: no client-side socket timeouts. ADD is not idempotent, and a retry
- * after a timed-out attempt that did land would count twice; the function timeout bounds a
- * hung store instead.
+ * SDK defaults on purpose, with no client-side socket timeouts: ADD is not idempotent, and a
+ * short timeout would make "the write landed but the answer was late" — which the SDK retries,
+ * counting twice — far more likely under load. The function timeout bounds a hung store instead.
+ * The SDK still retries connection resets and 5xx answers (3 attempts), so a double count stays
+ * possible, if rare; exactly-once increments would need a conditional write with a request id.
  */
 export const counterStoreFromEnv = (): CounterStore =>
   new DynamoDbCounterStore(new DynamoDBClient({}), requireEnv('TABLE_NAME'));

@@ -80,12 +80,24 @@ describe('local stack tenant id authorizer (real bundle)', () => {
     expectConfigured(response, responses.ACCESS_DENIED);
   });
 
-  it('denies a duplicated x-tenant-id whose last value has no cached answer', async () => {
+  it('decides a repeated x-tenant-id on its last value, the cache key', async () => {
     const response = await rawRequest(cli.isolatedUrl, {
-      headers: { 'x-tenant-id': ['dup-first', 'dup-second'] },
+      headers: { 'x-tenant-id': ['not valid!', 'dup-second'] },
     });
 
-    expectConfigured(response, responses.ACCESS_DENIED);
+    expect(response.status).toBe(200);
+    expect(json(response)).toMatchObject({ tenant_id: 'dup-second' });
+  });
+
+  it('cannot be made to cache a refusal for another tenant', async () => {
+    const poison = await rawRequest(cli.isolatedUrl, {
+      headers: { 'x-tenant-id': ['not valid!', 'Victim-1'] },
+    });
+    const victim = await rawRequest(cli.isolatedUrl, { headers: { 'x-tenant-id': 'Victim-1' } });
+
+    expect(poison.status).toBe(200);
+    expect(victim.status).toBe(200);
+    expect(json(victim)).toMatchObject({ tenant_id: 'Victim-1' });
   });
 
   it('lets an allowed tenant through with the id from the authorizer', async () => {
@@ -99,9 +111,11 @@ describe('local stack tenant id authorizer (real bundle)', () => {
     });
   });
 
-  it('wrote only the allowed tenant', async () => {
+  it('wrote only the allowed tenants', async () => {
     expect(await readCounters(cli.storeEndpoint, tableName('local'))).toEqual({
       'TENANT#Auth-1': 1,
+      'TENANT#dup-second': 1,
+      'TENANT#Victim-1': 2,
     });
   });
 
@@ -174,8 +188,8 @@ describe('local stack tenant id authorizer (fixture bundle)', () => {
     expect(again.authorizer.authorizerInvocations).not.toBe(first.authorizer.authorizerInvocations);
   });
 
-  it('runs the authorizer without an x-tenant-id when the TTL is 0, which denies', async () => {
-    expectConfigured(await rawRequest(uncached.isolatedUrl), responses.ACCESS_DENIED);
+  it('runs the authorizer without an x-tenant-id when the TTL is 0, which answers Unauthorized', async () => {
+    expectConfigured(await rawRequest(uncached.isolatedUrl), responses.UNAUTHORIZED);
   });
 
   it.each([

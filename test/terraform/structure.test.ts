@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundlePath, functionKeys } from '../../scripts/build.js';
 import { TENANT_ID_RULE } from '../../src/domain/tenant-id.js';
+import { CORS_HEADERS } from '../../src/local/routes.js';
 import { TENANT_TAG_KEY } from '../../src/store/tenant-scoped-credentials.js';
 import { instantiate } from './lib/for-each.js';
 import { blockBodies, type HclBody, type HclValue, isBody } from './lib/hcl.js';
@@ -276,6 +277,28 @@ describe('API Gateway', () => {
       expect(forFunction('aws_api_gateway_method.options', key).http_method).toBe('OPTIONS');
       expect(forFunction('aws_api_gateway_integration.options', key).type).toBe('MOCK');
     }
+  });
+
+  it('answers CORS preflight in the local stack with the same headers as main.tf', () => {
+    const configured = mod.locals.cors_headers?.value as Record<string, string>;
+    const local = Object.fromEntries(
+      Object.keys(configured).map((name) => [name, `'${CORS_HEADERS[name] ?? ''}'`]),
+    );
+    expect(Object.keys(configured).length).toBe(3);
+    expect(local).toEqual(configured);
+  });
+
+  it('prints curl commands for the routes only, never the authorizer', () => {
+    expect(String(mod.outputs.curl_commands?.body.value)).toContain(
+      'for key in keys(local.routes)',
+    );
+  });
+
+  it('deploys the functions only after every role policy they rely on exists', () => {
+    expect(resource('aws_lambda_function.this').depends_on).toEqual([
+      '${aws_iam_role_policy.function}',
+      '${aws_iam_role_policy.tenant_data}',
+    ]);
   });
 
   it('lets API Gateway invoke each function only for its own method and path', () => {

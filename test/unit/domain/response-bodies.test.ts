@@ -16,7 +16,7 @@ describe('standardBody', () => {
     expect(standardBody(1, null).tenant_id).toBeNull();
   });
 
-  it('warns that the counter is shared', () => {
+  it('keeps the exact message the product promises for /standard', () => {
     expect(STANDARD_MESSAGE).toBe(
       'This function does NOT provide tenant isolation and every tenant reads and writes the same DynamoDB row. Incremented counter is shared across all the tenants',
     );
