@@ -2,15 +2,20 @@
  * `npm run build`: bundles each handler in src/handlers/<key>.ts to dist/<key>/index.mjs — the
  * exact files Terraform zips (archive_file) and the local stack loads. Deterministic: the same
  * sources give the same bytes, so Terraform's source_code_hash only changes when code does.
+ *
+ * `--if-stale` (what `npm start` runs) builds only when a bundle is missing or a file that went
+ * into one changed since: the inputs esbuild reports in its metafile are recorded beside the
+ * bundles. Editing the local stack, the tests or the docs never rebuilds the handlers.
  */
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
+import { bundlePath, DEFAULT_FUNCTIONS_DIR } from '../src/local/lambda/functions.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const HANDLERS_DIR = join(ROOT, 'src', 'handlers');
-export const DIST_DIR = join(ROOT, 'dist');
+export const DIST_DIR = DEFAULT_FUNCTIONS_DIR;
 
 /** Function keys, one per handler file; they match the keys of local.functions in main.tf. */
 export const functionKeys = (): string[] =>
@@ -18,9 +23,6 @@ export const functionKeys = (): string[] =>
     .filter((file) => file.endsWith('.ts'))
     .map((file) => basename(file, '.ts'))
     .sort();
-
-export const bundlePath = (key: string, distDir = DIST_DIR): string =>
-  join(distDir, key, 'index.mjs');
 
 /**
  * Shared esbuild settings.
@@ -64,21 +66,65 @@ export const packageFiles = (key: string, distDir = DIST_DIR): string[] =>
     .filter((file) => statSync(join(distDir, key, file)).isFile())
     .sort();
 
+/** Where the inputs of the last build are recorded (outside every zipped dist/<key>/). */
+const inputsFile = (distDir: string): string => join(distDir, 'build-inputs.json');
+
+interface BuildInputs {
+  keys: string[];
+  /** Every file that went into a bundle, relative to the repository root. */
+  files: string[];
+}
+
 export const buildAll = async (distDir = DIST_DIR): Promise<Record<string, number>> => {
   rmSync(distDir, { recursive: true, force: true });
   const sizes: Record<string, number> = {};
+  const files = new Set<string>();
   for (const key of functionKeys()) {
-    await build(esbuildOptions(key, distDir));
+    // Metafile paths are relative to absWorkingDir: the repository root, wherever this runs.
+    const { metafile } = await build({
+      ...esbuildOptions(key, distDir),
+      absWorkingDir: ROOT,
+      metafile: true,
+    });
+    for (const input of Object.keys(metafile.inputs)) files.add(input);
     sizes[key] = packageFiles(key, distDir).reduce(
       (sum, file) => sum + statSync(join(distDir, key, file)).size,
       0,
     );
   }
+  const inputs: BuildInputs = { keys: functionKeys(), files: [...files].sort() };
+  writeFileSync(inputsFile(distDir), `${JSON.stringify(inputs, null, 2)}\n`);
   return sizes;
+};
+
+/**
+ * True when `distDir` lacks a bundle, when the handlers are not the ones last built, or when a
+ * file that went into a bundle is gone or newer than the oldest bundle.
+ */
+export const bundlesAreStale = (distDir = DIST_DIR, root = ROOT): boolean => {
+  const keys = functionKeys();
+  const bundles = keys.map((key) => bundlePath(key, distDir));
+  if (!bundles.every((path) => existsSync(path)) || !existsSync(inputsFile(distDir))) return true;
+  let inputs: BuildInputs;
+  try {
+    inputs = JSON.parse(readFileSync(inputsFile(distDir), 'utf8')) as BuildInputs;
+  } catch {
+    return true;
+  }
+  if (inputs.keys.join() !== keys.join()) return true;
+  const builtAt = Math.min(...bundles.map((path) => statSync(path).mtimeMs));
+  return inputs.files.some((file) => {
+    const path = join(root, file);
+    return !existsSync(path) || statSync(path).mtimeMs > builtAt;
+  });
 };
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
+    if (process.argv.includes('--if-stale')) {
+      if (!bundlesAreStale()) process.exit(0);
+      console.log('dist/ is missing or a file that goes into a bundle changed: building…');
+    }
     const sizes = await buildAll();
     for (const [key, size] of Object.entries(sizes)) {
       const files = packageFiles(key).length;

@@ -3,8 +3,7 @@
  * (unique names), so files never see each other's counters. Builds dist/ first when it is stale.
  */
 import type { TestProject } from 'vitest/node';
-import { buildAll, DIST_DIR } from '../scripts/build.js';
-import { distIsStale } from '../src/local/build-if-stale.js';
+import { buildAll, bundlesAreStale } from '../scripts/build.js';
 import { type RunningStore, startDynalite } from './support/dynalite.js';
 
 let store: RunningStore | undefined;
@@ -12,7 +11,7 @@ let store: RunningStore | undefined;
 export async function setup(project: TestProject): Promise<void> {
   // The bundle tests and the end-to-end tests load dist/; build it once here, before any test
   // file runs, rather than have parallel files (or CLIs) rebuild it under each other's feet.
-  if (distIsStale(DIST_DIR)) await buildAll();
+  if (bundlesAreStale()) await buildAll();
   store = await startDynalite();
   project.provide('dynamodbEndpoint', store.endpoint);
 }

@@ -4,7 +4,7 @@
  * src/ — and gives it a region and dummy credentials (dynalite does not check signatures).
  */
 import { inject } from 'vitest';
-import { silenceSdkNodeVersionWarning } from '../src/local/sdk-node-warning.js';
+import { silenceSdkNodeVersionWarning } from '../src/local/lambda/sdk-node-warning.js';
 
 process.env.AWS_ENDPOINT_URL_DYNAMODB = inject('dynamodbEndpoint');
 process.env.AWS_REGION = 'us-east-1';

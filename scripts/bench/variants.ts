@@ -17,7 +17,8 @@ import {
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build, transform } from 'esbuild';
-import { buildAll, bundlePath, esbuildOptions, ROOT } from '../build.js';
+import { bundlePath } from '../../src/local/lambda/functions.js';
+import { buildAll, esbuildOptions, ROOT } from '../build.js';
 
 export type FunctionKey = 'standard' | 'isolated';
 export const FUNCTION_KEYS: FunctionKey[] = ['standard', 'isolated'];

@@ -1,9 +1,9 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { isValidTenantId } from '../domain/tenant-id.js';
 import { allowTenant, denyTenant } from '../http/authorizer-result.js';
-import { type HeaderMaps, identitySourceHeader } from '../http/rest-event.js';
+import { type EventHeaderMaps, identitySourceHeader } from '../http/rest-event.js';
 
-interface AuthorizerEvent extends HeaderMaps {
+interface AuthorizerEvent extends EventHeaderMaps {
   methodArn?: unknown;
 }
 

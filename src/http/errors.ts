@@ -40,9 +40,4 @@ export class MethodNotAllowedError extends HttpError {
   }
 }
 
-/** A dependency (the counter store) failed; the client did nothing wrong. */
-export class DependencyError extends Error {
-  override readonly name = 'DependencyError';
-}
-
 export const isHttpError = (error: unknown): error is HttpError => error instanceof HttpError;

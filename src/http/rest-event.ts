@@ -1,10 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { isRecord } from '../types/is-record.js';
 import { BadRequestError } from './errors.js';
-
-type UnknownRecord = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is UnknownRecord =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isOptionalRecord = (value: unknown): boolean =>
   value === undefined || value === null || isRecord(value);
@@ -30,14 +26,18 @@ export const assertRestProxyEvent = (event: unknown): APIGatewayProxyEvent => {
   return event;
 };
 
-/** The header maps of a REST proxy event or of a REQUEST authorizer event (same shape). */
-export interface HeaderMaps {
+/**
+ * The header maps of a REST proxy event or of a REQUEST authorizer event (same shape), as the
+ * handlers read them. (The local gateway builds these maps from raw HTTP headers:
+ * src/local/gateway/proxy-event.ts.)
+ */
+export interface EventHeaderMaps {
   headers?: Record<string, string | undefined> | null;
   multiValueHeaders?: Record<string, string[] | undefined> | null;
 }
 
 /** Every value sent for one header, whatever letter case the client or gateway used. */
-const headerValues = (event: HeaderMaps, name: string): string[] => {
+const eventHeaderValues = (event: EventHeaderMaps, name: string): string[] => {
   const wanted = name.toLowerCase();
   const values: string[] = [];
   // multiValueHeaders carries every occurrence; `headers` only the last one. Read the fuller one
@@ -65,8 +65,8 @@ const headerValues = (event: HeaderMaps, name: string): string[] => {
  * The single value of a header, or undefined when absent. A header sent more than once is
  * ambiguous (which tenant did the client mean?), so it is a client error rather than a guess.
  */
-export const singleHeader = (event: HeaderMaps, name: string): string | undefined => {
-  const values = headerValues(event, name);
+export const singleHeader = (event: EventHeaderMaps, name: string): string | undefined => {
+  const values = eventHeaderValues(event, name);
   if (values.length > 1) {
     throw new BadRequestError(`Send the ${name} header once`, 'DuplicateHeader');
   }
@@ -78,7 +78,7 @@ export const singleHeader = (event: HeaderMaps, name: string): string | undefine
  * and its cache key): the single-value `headers` map, which holds the last value of a repeated
  * header. Letter case is ignored; absent or empty → undefined.
  */
-export const identitySourceHeader = (event: HeaderMaps, name: string): string | undefined => {
+export const identitySourceHeader = (event: EventHeaderMaps, name: string): string | undefined => {
   const wanted = name.toLowerCase();
   let found: string | undefined;
   const single = event.headers;

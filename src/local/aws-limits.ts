@@ -1,9 +1,60 @@
 /**
- * What Lambda itself accepts, independent of our product's stricter tenant id policy
- * (src/domain/tenant-id.ts): a tenant id of 1–256 characters from `[a-zA-Z0-9._:/=+\-@ ]`.
- * An invoke with anything else is refused by the Lambda API before any environment runs.
+ * The AWS limits the local stack applies, each as the documentation states it. Every check the
+ * local Lambda service or gateway makes against a limit reads it from here.
+ */
+
+// Lambda ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * What Lambda itself accepts as a tenant id, independent of the product's stricter policy
+ * (src/domain/tenant-id.ts): 1–256 characters from `[a-zA-Z0-9._:/=+\-@ ]`. An invoke with
+ * anything else is refused by the Lambda API before any environment runs.
+ * https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html (X-Amz-Tenant-Id)
  */
 export const LAMBDA_TENANT_ID_PATTERN = /^[a-zA-Z0-9._:/=+\-@ ]{1,256}$/;
 
-export const lambdaAcceptsTenantId = (value: string): boolean =>
-  LAMBDA_TENANT_ID_PATTERN.test(value);
+/**
+ * Invocation payload, request and response, of a synchronous invoke: 6 MB each.
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ */
+export const LAMBDA_MAX_REQUEST_PAYLOAD_BYTES = 6 * 1024 * 1024;
+export const LAMBDA_MAX_RESPONSE_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/**
+ * The init phase is limited to 10 seconds.
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html#runtimes-lifecycle-ib
+ */
+export const LAMBDA_INIT_TIMEOUT_MS = 10_000;
+
+/**
+ * Function timeout: 1 to 900 seconds; memory: 128 to 10,240 MB.
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ */
+export const LAMBDA_TIMEOUT_SECONDS = { min: 1, max: 900 } as const;
+export const LAMBDA_MEMORY_MB = { min: 128, max: 10_240 } as const;
+
+// API Gateway (REST) ─────────────────────────────────────────────────────────────────────────
+
+/**
+ * Payload size of a REST API request: 10 MB.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
+ */
+export const REST_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Integration timeout: 50 ms to 29 s by default for REST APIs (Regional APIs may raise it).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
+ */
+export const REST_DEFAULT_INTEGRATION_TIMEOUT_SECONDS = 29;
+
+/**
+ * Authorizer result TTL: 300 s by default, at most 3600 s; 0 turns caching off.
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html (authorizerResultTtlInSeconds)
+ */
+export const AUTHORIZER_TTL_SECONDS = { default: 300, max: 3600 } as const;
+
+/**
+ * Stage names: letters, digits, hyphens and underscores, at most 128 characters.
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html (stageName)
+ */
+export const STAGE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;

@@ -3,11 +3,10 @@
  * Mistakes (a bad flag, a port in use) are one line on stderr and exit code 1; Ctrl-C or SIGTERM
  * lets requests in flight finish, flushes the store and exits 0.
  */
-import { buildAll, DIST_DIR } from '../../scripts/build.js';
-import { distIsStale } from './build-if-stale.js';
+import { FUNCTIONS, ROUTE_KEYS } from './lambda/functions.js';
+import { silenceSdkNodeVersionWarning } from './lambda/sdk-node-warning.js';
 import { type LocalStack, StartError, startLocalStack } from './local-stack.js';
 import { type LocalOptions, OptionsError, parseOptions, USAGE } from './options.js';
-import { silenceSdkNodeVersionWarning } from './sdk-node-warning.js';
 
 silenceSdkNodeVersionWarning();
 
@@ -26,23 +25,28 @@ const storeWhere = (options: LocalOptions): string => {
   return options.dataDir === undefined ? 'in memory' : `data in ${options.dataDir}`;
 };
 
+/** The tenants of the README's walkthrough. */
+const EXAMPLE_TENANTS = ['Tenant-1', 'Tenant-2'];
+
+const authorizedRoutes = ROUTE_KEYS.filter((key) => FUNCTIONS[key].authorized)
+  .map((key) => `GET /${key}`)
+  .join(', ');
+
 const banner = (stack: LocalStack, options: LocalOptions): string[] => [
   '',
   'Outputs (named as `terraform output` names them):',
   '',
-  `standard_multi_tenant_api_endpoint_url = ${stack.urls.standard}`,
-  `isolated_tenant_api_endpoint_url = ${stack.urls.isolated}`,
+  ...ROUTE_KEYS.map((key) => `${FUNCTIONS[key].urlOutput} = ${stack.urls[key]}`),
   '',
   'Try it:',
   '',
-  `  curl -H "x-tenant-id: Tenant-1" "${stack.urls.standard}"`,
-  `  curl -H "x-tenant-id: Tenant-2" "${stack.urls.standard}"`,
-  `  curl -H "x-tenant-id: Tenant-1" "${stack.urls.isolated}"`,
-  `  curl -H "x-tenant-id: Tenant-2" "${stack.urls.isolated}"`,
+  ...ROUTE_KEYS.flatMap((key) =>
+    EXAMPLE_TENANTS.map((tenant) => `  curl -H "x-tenant-id: ${tenant}" "${stack.urls[key]}"`),
+  ),
   '',
   `functions: ${stack.functionNames.join(', ')} (timeout ${options.timeoutMs / 1000} s, memory ${options.memoryMb} MB, concurrency ${options.concurrency} each)`,
   options.authorizer
-    ? `authorizer: tenant id authorizer on GET /isolated, answers cached ${options.authorizerCacheTtlMs / 1000} s per x-tenant-id`
+    ? `authorizer: tenant id authorizer on ${authorizedRoutes}, answers cached ${options.authorizerCacheTtlMs / 1000} s per x-tenant-id`
     : 'authorizer: off (--no-authorizer): X-Amz-Tenant-Id is mapped from the raw x-tenant-id header',
   `environments: at most ${options.maxEnvironments} live, idle ones stopped after ${options.idleTimeoutMs / 1000} s`,
   `store: ${stack.storeEndpoint} table ${stack.table} (${storeWhere(options)})`,
@@ -61,10 +65,6 @@ const main = async (): Promise<void> => {
   if (options.help) {
     out.stdout(USAGE);
     return;
-  }
-  if (options.functionsDir === undefined && distIsStale(DIST_DIR)) {
-    out.stdout('dist/ is missing or older than src/: building…');
-    await buildAll();
   }
   let stack: LocalStack;
   try {

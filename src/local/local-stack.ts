@@ -5,17 +5,28 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { bundlePath, DIST_DIR } from '../../scripts/build.js';
-import { AUTHORIZER_MAX_ENVIRONMENTS, TenantIdAuthorizer } from './authorizer.js';
-import { AUTHORIZER_KEY, functionName, type LambdaFunctionKey } from './functions.js';
-import { createGateway } from './gateway.js';
-import { LambdaService } from './lambda-service.js';
+import { LOCAL_HOST, LOCAL_PREFIX } from './constants.js';
+import {
+  type EmbeddedDynamoDb,
+  localStoreClient,
+  startEmbeddedDynamoDb,
+} from './dynamodb/embedded-dynamodb.js';
+import { ensureCountersTable, tableName } from './dynamodb/table.js';
+import { AUTHORIZER_MAX_ENVIRONMENTS, TenantIdAuthorizer } from './gateway/authorizer.js';
+import { formatFunctionLine } from './gateway/request-log.js';
+import { createGateway } from './gateway/server.js';
+import {
+  AUTHORIZER_FUNCTION,
+  bundlePath,
+  DEFAULT_FUNCTIONS_DIR,
+  type FunctionKey,
+  functionName,
+  ROUTE_KEYS,
+  type RouteKey,
+} from './lambda/functions.js';
+import { LambdaService } from './lambda/service.js';
 import type { LocalOptions } from './options.js';
-import { formatFunctionLine } from './request-log.js';
-import { FUNCTION_KEYS } from './routes.js';
-import { type LocalStore, localStoreClient, startStore } from './store.js';
-import { ensureCountersTable, LOCAL_PREFIX, tableName } from './table.js';
-import { buildWorkerEntry } from './worker-entry.js';
+import { buildWorkerEntries } from './worker-entries.js';
 
 /** A failure the CLI reports in one line, without a stack trace. */
 export class StartError extends Error {
@@ -23,7 +34,8 @@ export class StartError extends Error {
 }
 
 export interface LocalStack {
-  urls: Record<'standard' | 'isolated', string>;
+  /** Each route's URL, keyed by function. */
+  urls: Record<RouteKey, string>;
   storeEndpoint: string;
   table: string;
   functionNames: string[];
@@ -31,32 +43,30 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-export const HOST = '127.0.0.1';
-/** Lambda's init phase limit. */
-const INIT_TIMEOUT_MS = 10_000;
-
 export const startLocalStack = async (
   options: LocalOptions,
   out: { stdout: (line: string) => void; stderr: (line: string) => void },
 ): Promise<LocalStack> => {
-  const functionsDir = resolve(options.functionsDir ?? DIST_DIR);
-  // The two API functions, and the tenant id authorizer when it is on.
-  const functionKeys: LambdaFunctionKey[] = options.authorizer
-    ? [...FUNCTION_KEYS, AUTHORIZER_KEY]
-    : [...FUNCTION_KEYS];
+  const functionsDir = resolve(options.functionsDir ?? DEFAULT_FUNCTIONS_DIR);
+  // The routes' functions, and the tenant id authorizer when it is on.
+  const functionKeys: FunctionKey[] = options.authorizer
+    ? [...ROUTE_KEYS, AUTHORIZER_FUNCTION]
+    : [...ROUTE_KEYS];
   for (const key of functionKeys) {
     if (!existsSync(bundlePath(key, functionsDir))) {
       throw new StartError(`no bundle for function "${key}" at ${bundlePath(key, functionsDir)}`);
     }
   }
-  const workerUrl = await buildWorkerEntry();
+  const entries = await buildWorkerEntries();
   const table = tableName(LOCAL_PREFIX);
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   const store = await (options.storeEndpoint === undefined
-    ? startStore({ dataDir, table }).catch((error: unknown) => {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new StartError(`the store could not start in ${dataDir ?? 'memory'}: ${reason}`);
-      })
+    ? startEmbeddedDynamoDb({ dataDir, table, threadUrl: entries.storeThread }).catch(
+        (error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new StartError(`the store could not start in ${dataDir ?? 'memory'}: ${reason}`);
+        },
+      )
     : useExternalStore(options.storeEndpoint, table));
   const limits = {
     maxEnvironments: options.maxEnvironments,
@@ -70,8 +80,7 @@ export const startLocalStack = async (
     functionsDir,
     memoryMb: options.memoryMb,
     timeoutMs: options.timeoutMs,
-    initTimeoutMs: INIT_TIMEOUT_MS,
-    workerUrl,
+    runtimeUrl: entries.lambdaRuntime,
     functionLog: (id: string, stream: 'stdout' | 'stderr', line: string) =>
       (stream === 'stdout' ? out.stdout : out.stderr)(formatFunctionLine(id, line)),
   };
@@ -106,7 +115,7 @@ export const startLocalStack = async (
   try {
     await new Promise<void>((resolveListen, reject) => {
       gateway.server.once('error', reject);
-      gateway.server.listen(options.port, HOST, () => {
+      gateway.server.listen(options.port, LOCAL_HOST, () => {
         gateway.server.off('error', reject);
         resolveListen();
       });
@@ -118,15 +127,18 @@ export const startLocalStack = async (
       throw new StartError(`port ${options.port} is already in use (try --port <n> or --port 0)`);
     }
     throw new StartError(
-      `cannot listen on ${HOST}:${options.port}: ${error instanceof Error ? error.message : String(error)}`,
+      `cannot listen on ${LOCAL_HOST}:${options.port}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
   const { port } = gateway.server.address() as AddressInfo;
-  const base = `http://${HOST}:${port}/${options.stage}`;
+  const base = `http://${LOCAL_HOST}:${port}/${options.stage}`;
 
   let closed: Promise<void> | undefined;
   return {
-    urls: { standard: `${base}/standard`, isolated: `${base}/isolated` },
+    urls: Object.fromEntries(ROUTE_KEYS.map((key) => [key, `${base}/${key}`])) as Record<
+      RouteKey,
+      string
+    >,
     storeEndpoint: store.endpoint,
     table,
     functionNames: functionKeys.map((key) => functionName(LOCAL_PREFIX, key)),
@@ -149,7 +161,7 @@ export const startLocalStack = async (
  * A DynamoDB endpoint run by someone else (`--store-endpoint`): the table is created there if
  * missing, and stopping the stack leaves the store running.
  */
-const useExternalStore = async (endpoint: string, table: string): Promise<LocalStore> => {
+const useExternalStore = async (endpoint: string, table: string): Promise<EmbeddedDynamoDb> => {
   const client = localStoreClient(endpoint);
   try {
     await ensureCountersTable(client, table);

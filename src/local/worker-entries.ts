@@ -1,6 +1,6 @@
 /**
- * Bundles the two worker threads' entries (worker.ts: an execution environment; store-worker.ts:
- * the embedded store) into plain .mjs files with esbuild, so they start without tsx (a loader
+ * Bundles the two worker threads' entries (lambda/runtime.ts: an execution environment;
+ * dynamodb/store-thread.ts: the embedded store) into plain .mjs files with esbuild, so they start without tsx (a loader
  * per worker would cost start-up time and memory in every environment) and work the same whether
  * the gateway runs from TypeScript (npm start) or from compiled JavaScript.
  */
@@ -9,14 +9,15 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, stop } from 'esbuild';
-import { ROOT } from '../../scripts/build.js';
+import { PROJECT_ROOT } from './constants.js';
 
-const source = (name: string): string => fileURLToPath(new URL(`./${name}`, import.meta.url));
-const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'local-stack');
+const source = (path: string): string => fileURLToPath(new URL(`./${path}`, import.meta.url));
+const CACHE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'local-stack');
 
-const bundle = async (name: string, packages: 'bundle' | 'external'): Promise<URL> => {
+const bundle = async (path: string, packages: 'bundle' | 'external'): Promise<URL> => {
+  const name = path.replace(/^.*\//, '').replace(/\.ts$/, '');
   const result = await build({
-    entryPoints: [source(`${name}.ts`)],
+    entryPoints: [source(path)],
     bundle: true,
     // The store keeps loading dynalite (CommonJS, with optional native parts) from node_modules,
     // which the cache directory resolves to.
@@ -43,21 +44,23 @@ const bundle = async (name: string, packages: 'bundle' | 'external'): Promise<UR
 };
 
 export interface WorkerEntries {
-  environment: URL;
-  store: URL;
+  /** An execution environment's runtime. */
+  lambdaRuntime: URL;
+  /** The embedded store's thread. */
+  storeThread: URL;
 }
 
 let entries: Promise<WorkerEntries> | undefined;
 
-/** Both entries, built once per process (the store and the Lambda service each ask). */
+/** Both entries, built once per process. */
 export const buildWorkerEntries = (): Promise<WorkerEntries> => {
   entries ??= (async () => {
     try {
-      const [environment, store] = await Promise.all([
-        bundle('worker', 'bundle'),
-        bundle('store-worker', 'external'),
+      const [lambdaRuntime, storeThread] = await Promise.all([
+        bundle('lambda/runtime.ts', 'bundle'),
+        bundle('dynamodb/store-thread.ts', 'external'),
       ]);
-      return { environment, store };
+      return { lambdaRuntime, storeThread };
     } finally {
       // esbuild keeps a service process alive for further builds (~80 MB); there are none.
       await stop();
@@ -65,5 +68,3 @@ export const buildWorkerEntries = (): Promise<WorkerEntries> => {
   })();
   return entries;
 };
-
-export const buildWorkerEntry = async (): Promise<URL> => (await buildWorkerEntries()).environment;

@@ -1,6 +1,5 @@
 import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { DependencyError } from '../http/errors.js';
-import type { CounterStore } from './counter-store.js';
+import { type CounterStore, DependencyError } from './counter-store.js';
 
 /**
  * Counters in one DynamoDB table keyed by `pk` (S), value in `counter` (N).

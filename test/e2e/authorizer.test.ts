@@ -5,7 +5,7 @@
  * context. A fixture authorizer (test/e2e/fixtures/functions/authorizer) shows the failures.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableName } from '../../src/local/table.js';
+import { tableName } from '../../src/local/dynamodb/table.js';
 import { readCounters } from '../support/dynalite.js';
 import {
   FIXTURE_FUNCTIONS,

@@ -12,7 +12,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableName } from '../../src/local/table.js';
+import { tableName } from '../../src/local/dynamodb/table.js';
 import { readCounters, startDynalite } from '../support/dynalite.js';
 import {
   eventually,

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TENANT_ID_RULE } from '../../src/domain/tenant-id.js';
-import { tableName } from '../../src/local/table.js';
+import { tableName } from '../../src/local/dynamodb/table.js';
 import { readCounters } from '../support/dynalite.js';
 import { type RunningCli, rawRequest, startCli } from '../support/local-cli.js';
 

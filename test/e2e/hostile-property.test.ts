@@ -15,7 +15,7 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableName } from '../../src/local/table.js';
+import { tableName } from '../../src/local/dynamodb/table.js';
 import { readCounters } from '../support/dynalite.js';
 import { type RunningCli, rawRequest, startCli } from '../support/local-cli.js';
 

@@ -1,45 +1,76 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { bundlePath, functionKeys } from '../../../scripts/build.js';
-import { distIsStale } from '../../../src/local/build-if-stale.js';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildAll, bundlesAreStale, ROOT } from '../../scripts/build.js';
+import { bundlePath } from '../../src/local/lambda/functions.js';
 
-describe('distIsStale', () => {
-  const dirs: string[] = [];
-  const fixture = (bundleTime: number, sourceTime: number) => {
-    const root = mkdtempSync(join(tmpdir(), 'stale-'));
-    dirs.push(root);
-    const src = join(root, 'src', 'handlers');
-    mkdirSync(src, { recursive: true });
-    writeFileSync(join(src, 'a.ts'), '');
-    utimesSync(join(src, 'a.ts'), sourceTime, sourceTime);
-    const dist = join(root, 'dist');
-    for (const key of functionKeys()) {
-      mkdirSync(join(dist, key), { recursive: true });
-      writeFileSync(bundlePath(key, dist), '');
-      utimesSync(bundlePath(key, dist), bundleTime, bundleTime);
+/**
+ * `npm start` runs `build.ts --if-stale`. The inputs are the real ones esbuild reports: the
+ * tests build once into a private directory, then touch files of a private copy of those inputs
+ * (and of one file no bundle contains), never of the checkout.
+ */
+describe('bundlesAreStale', () => {
+  let dist: string;
+  let root: string;
+  let inputs: string[];
+  const past = Date.now() / 1000 - 3600;
+  const future = Date.now() / 1000 + 3600;
+
+  beforeAll(async () => {
+    dist = mkdtempSync(join(tmpdir(), 'stale-dist-'));
+    await buildAll(dist);
+    inputs = (
+      JSON.parse(readFileSync(join(dist, 'build-inputs.json'), 'utf8')) as { files: string[] }
+    ).files;
+  }, 120_000);
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'stale-root-'));
+    for (const file of [...inputs, 'src/local/cli.ts']) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      cpSync(join(ROOT, file), join(root, file));
+      utimesSync(join(root, file), past, past);
     }
-    return { dist, src: join(root, 'src') };
-  };
-
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is fresh when every bundle is newer than every source file', () => {
-    const { dist, src } = fixture(2_000, 1_000);
-    expect(distIsStale(dist, src)).toBe(false);
+  afterAll(() => {
+    for (const dir of [dist, root]) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is stale when a source file is newer than a bundle', () => {
-    const { dist, src } = fixture(1_000, 2_000);
-    expect(distIsStale(dist, src)).toBe(true);
+  it('is fresh when no input changed since the build', () => {
+    expect(bundlesAreStale(dist, root)).toBe(false);
+  });
+
+  it('records the handlers and the SDK as inputs, and not the local stack', () => {
+    expect(inputs).toContain('src/handlers/isolated.ts');
+    expect(inputs.some((file) => file.includes('@aws-sdk/client-dynamodb'))).toBe(true);
+    expect(inputs.some((file) => file.startsWith('src/local/'))).toBe(false);
+  });
+
+  it('is stale when a handler source changed', () => {
+    utimesSync(join(root, 'src/handlers/standard.ts'), future, future);
+    expect(bundlesAreStale(dist, root)).toBe(true);
+  });
+
+  it('is stale when an input is gone', () => {
+    rmSync(join(root, 'src/handlers/standard.ts'));
+    expect(bundlesAreStale(dist, root)).toBe(true);
+  });
+
+  it('stays fresh when a file of the local stack changed', () => {
+    utimesSync(join(root, 'src/local/cli.ts'), future, future);
+    expect(bundlesAreStale(dist, root)).toBe(false);
   });
 
   it('is stale when a bundle is missing', () => {
-    const { dist, src } = fixture(2_000, 1_000);
-    rmSync(join(dist, functionKeys()[0] ?? 'standard'), { recursive: true });
-    expect(distIsStale(dist, src)).toBe(true);
+    const copy = mkdtempSync(join(tmpdir(), 'stale-dist-'));
+    cpSync(dist, copy, { recursive: true });
+    rmSync(bundlePath('standard', copy));
+    try {
+      expect(bundlesAreStale(copy, root)).toBe(true);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildAll, bundlePath, functionKeys, packageFiles } from '../../scripts/build.js';
+import { buildAll, functionKeys, packageFiles } from '../../scripts/build.js';
+import { bundlePath } from '../../src/local/lambda/functions.js';
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 

@@ -11,7 +11,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { createTableInput } from '../../src/local/table.js';
+import { createTableInput } from '../../src/local/dynamodb/table.js';
 
 export interface RunningStore {
   endpoint: string;

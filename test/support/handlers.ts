@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { vi } from 'vitest';
-import { bundlePath } from '../../scripts/build.js';
+import { bundlePath } from '../../src/local/lambda/functions.js';
 
 export type Variant = 'source' | 'bundle';
 export const VARIANTS: Variant[] = ['source', 'bundle'];

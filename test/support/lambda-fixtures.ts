@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { anonymousIdentity } from '../../src/local/proxy-event.js';
+import { anonymousIdentity } from '../../src/local/gateway/proxy-event.js';
 
 export interface RestEventInput {
   method?: string;

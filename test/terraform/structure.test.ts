@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundlePath, functionKeys } from '../../scripts/build.js';
+import { functionKeys } from '../../scripts/build.js';
 import { TENANT_ID_RULE } from '../../src/domain/tenant-id.js';
-import { CORS_HEADERS } from '../../src/local/routes.js';
+import { CORS_HEADERS } from '../../src/local/gateway/routes.js';
+import { bundlePath } from '../../src/local/lambda/functions.js';
 import { TENANT_TAG_KEY } from '../../src/store/tenant-scoped-credentials.js';
 import { instantiate } from './lib/for-each.js';
 import { blockBodies, type HclBody, type HclValue, isBody } from './lib/hcl.js';

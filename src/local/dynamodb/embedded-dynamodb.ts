@@ -1,38 +1,48 @@
 /**
  * The embedded DynamoDB: dynalite (the DynamoDB API over HTTP on LevelDB), on disk under the data
- * directory or in memory, in a worker thread of its own (store-worker.ts) so that it runs on
+ * directory or in memory, in a worker thread of its own (store-thread.ts) so that it runs on
  * another core than the gateway. The handlers reach it through the SDK's standard
  * `AWS_ENDPOINT_URL_DYNAMODB` setting, so they run the same code path as in AWS.
  */
 import { mkdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { FromStore, StoreWorkerData, ToStore } from './store-protocol.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../constants.js';
 import { ensureCountersTable } from './table.js';
-import { buildWorkerEntries } from './worker-entry.js';
 
-export interface LocalStore {
+/** Messages between the local stack and the store's thread. */
+export interface StoreThreadData {
+  /** LevelDB directory; undefined keeps everything in memory. */
+  dataDir: string | undefined;
+}
+
+export type ToStoreThread = { type: 'close' };
+
+export type FromStoreThread =
+  | { type: 'listening'; port: number }
+  | { type: 'failed'; reason: string }
+  /** LevelDB is closed (and flushed): the thread ends next. */
+  | { type: 'closed'; error?: string };
+
+export interface EmbeddedDynamoDb {
   endpoint: string;
   /** Stops the server and closes LevelDB, which flushes everything written to disk. */
   close(): Promise<void>;
 }
 
-/** Region and dummy credentials: dynalite checks neither, but the SDK wants both. */
-export const LOCAL_REGION = 'us-east-1';
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-
 export const localStoreClient = (endpoint: string): DynamoDBClient =>
   new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 
-export const startStore = async (options: {
+export const startEmbeddedDynamoDb = async (options: {
   /** LevelDB directory; undefined keeps everything in memory. */
   dataDir: string | undefined;
   table: string;
-}): Promise<LocalStore> => {
+  /** file: URL of the bundled store thread (store-thread.ts). */
+  threadUrl: URL;
+}): Promise<EmbeddedDynamoDb> => {
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
-  const { store: entry } = await buildWorkerEntries();
-  const workerData: StoreWorkerData = { dataDir: options.dataDir };
-  const worker = new Worker(entry, {
+  const workerData: StoreThreadData = { dataDir: options.dataDir };
+  const worker = new Worker(options.threadUrl, {
     workerData,
     // Plain JavaScript: no tsx loader or other flags of the parent.
     execArgv: [],
@@ -50,11 +60,11 @@ export const startStore = async (options: {
     }),
   );
   /** The next message from the thread, or its exit (as a failure). */
-  const next = (): Promise<FromStore> =>
+  const next = (): Promise<FromStoreThread> =>
     new Promise((resolve) => {
       const onExit = (): void => resolve({ type: 'failed', reason: exitReason });
       worker.once('exit', onExit);
-      worker.once('message', (message: FromStore) => {
+      worker.once('message', (message: FromStoreThread) => {
         worker.off('exit', onExit);
         resolve(message);
       });
@@ -73,7 +83,7 @@ export const startStore = async (options: {
       // again: report why instead of waiting for it forever.
       if (hasExited) throw new Error(exitReason);
       const answer = next();
-      const message: ToStore = { type: 'close' };
+      const message: ToStoreThread = { type: 'close' };
       worker.postMessage(message);
       const closed = await answer;
       // The thread ends on its own once LevelDB is closed; waiting for it keeps the process

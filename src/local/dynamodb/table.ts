@@ -20,9 +20,6 @@ export const COUNTERS_TABLE = {
   billingMode: 'PAY_PER_REQUEST',
 } as const;
 
-/** The resource prefix the local stack uses where Terraform uses `var.prefix`. */
-export const LOCAL_PREFIX = 'local';
-
 export const tableName = (prefix: string): string => `${prefix}-tenant-counters`;
 
 export const createTableInput = (name: string): CreateTableCommandInput => ({

@@ -5,7 +5,7 @@
  * Gateway response types and their default status codes:
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
  */
-import { TENANT_ID_RULE } from '../domain/tenant-id.js';
+import { TENANT_ID_RULE } from '../../domain/tenant-id.js';
 
 export interface GatewayAnswer {
   statusCode: number;
@@ -53,8 +53,7 @@ export const missingRequestParameters = (names: readonly string[]): GatewayAnswe
 });
 
 /**
- * REQUEST_TOO_LARGE: the REST API payload quota is 10 MB.
- * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
+ * REQUEST_TOO_LARGE: over the REST API payload quota (REST_MAX_PAYLOAD_BYTES).
  * The body text is an assumption (the quota table gives the limit, not the message).
  */
 export const REQUEST_TOO_LARGE: GatewayAnswer = {
@@ -63,13 +62,6 @@ export const REQUEST_TOO_LARGE: GatewayAnswer = {
   body: '{"message":"Request Too Long"}',
   responseType: 'REQUEST_TOO_LARGE',
 };
-export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-
-/**
- * Lambda's own limit on a synchronous invoke's request payload (the proxy event as JSON): 6 MB.
- * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
- */
-export const MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
 /**
  * "API Gateway treats all invocation and function errors as internal errors. If the Lambda API
@@ -81,17 +73,19 @@ export const MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
  * Rejected invokes include throttling (Lambda's TooManyRequestsException, 429 to a direct caller)
  * and a tenant id Lambda does not accept.
  */
+export const INTERNAL_SERVER_ERROR_BODY = '{"message": "Internal server error"}';
+
 export const INVOKE_REJECTED: GatewayAnswer = {
   statusCode: 500,
   errorType: 'InternalServerErrorException',
-  body: '{"message": "Internal server error"}',
+  body: INTERNAL_SERVER_ERROR_BODY,
 };
 
 /** The function ran and failed: it threw, crashed, timed out, or returned a malformed result. */
 export const FUNCTION_ERROR: GatewayAnswer = {
   statusCode: 502,
   errorType: 'InternalServerErrorException',
-  body: '{"message": "Internal server error"}',
+  body: INTERNAL_SERVER_ERROR_BODY,
 };
 
 /**

@@ -19,9 +19,10 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
  */
 import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { isRecord } from '../../types/is-record.js';
+import { AUTHORIZER_FUNCTION } from '../lambda/functions.js';
+import type { LambdaService } from '../lambda/service.js';
 import { AuthorizerCache, DEFAULT_CACHE_BOUNDS } from './authorizer-cache.js';
-import { AUTHORIZER_KEY } from './functions.js';
-import type { LambdaService } from './lambda-service.js';
 
 /**
  * Live environments of the authorizer function at most. Its answers are cached per tenant and it
@@ -41,8 +42,6 @@ export type AuthorizerDecision =
 
 export interface Authorization {
   decision: AuthorizerDecision;
-  /** True when no authorizer invoke ran for this request (a cached or shared answer). */
-  cached: boolean;
   /** Time spent on the authorizer, as `requestContext.authorizer.integrationLatency` (ms). */
   latencyMs: number;
 }
@@ -80,10 +79,6 @@ export const authorizerEvent = (
   // Before authorization there is no authorizer context yet.
   requestContext: { ...event.requestContext, authorizer: undefined },
 });
-
-type UnknownRecord = Record<string, unknown>;
-const isRecord = (value: unknown): value is UnknownRecord =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const asList = (value: unknown): unknown[] | undefined => {
   if (typeof value === 'string') return [value];
@@ -180,19 +175,19 @@ export class TenantIdAuthorizer {
     const started = performance.now();
     const caching = this.options.ttlMs > 0;
     if (caching && (identity === undefined || identity === '')) {
-      return { decision: { kind: 'unauthorized' }, cached: false, latencyMs: 0 };
+      return { decision: { kind: 'unauthorized' }, latencyMs: 0 };
     }
-    const { value, cached } = await this.cache.get(
+    const { value } = await this.cache.get(
       identity ?? '',
       () => this.invoke(event()),
       // Allow and Deny are cached, as API Gateway caches the returned policy; failures are not.
       (decision) => decision.kind === 'allow' || decision.kind === 'deny',
     );
-    return { decision: value, cached, latencyMs: Math.round(performance.now() - started) };
+    return { decision: value, latencyMs: Math.round(performance.now() - started) };
   }
 
   private async invoke(event: APIGatewayRequestAuthorizerEvent): Promise<AuthorizerDecision> {
-    const outcome = await this.options.lambda.invokeFunction(AUTHORIZER_KEY, undefined, event);
+    const outcome = await this.options.lambda.invoke(AUTHORIZER_FUNCTION, undefined, event);
     switch (outcome.kind) {
       case 'result':
         return evaluateAuthorizerResult(outcome.value, event.methodArn);

@@ -26,10 +26,6 @@ export interface EventSettings {
   apiId: string;
 }
 
-/** Account and API ids of the local stack: placeholders in the shape AWS uses. */
-export const LOCAL_ACCOUNT_ID = '123456789012';
-export const LOCAL_API_ID = 'local000000';
-
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number): string => String(n).padStart(2, '0');
 
@@ -39,7 +35,8 @@ export const clfTime = (ms: number): string => {
   return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 };
 
-export interface HeaderMaps {
+/** The event's `headers` and `multiValueHeaders`, built from the raw HTTP headers. */
+export interface ProxyHeaderMaps {
   /** Last value of each header, as `headers` carries it. */
   single: Record<string, string>;
   multi: Record<string, string[]>;
@@ -55,7 +52,7 @@ const dictionary = <T>(): Record<string, T> => Object.create(null) as Record<str
  * Headers keyed by the name as the client spelled it. Names differing only in letter case are
  * one header (HTTP names are case-insensitive); the first spelling seen names the entry.
  */
-export const headerMaps = (rawHeaders: readonly string[]): HeaderMaps => {
+export const proxyHeaderMaps = (rawHeaders: readonly string[]): ProxyHeaderMaps => {
   const single = dictionary<string>();
   const multi = dictionary<string[]>();
   const spelling = new Map<string, string>();
@@ -73,8 +70,8 @@ export const headerMaps = (rawHeaders: readonly string[]): HeaderMaps => {
   return { single, multi };
 };
 
-/** Every value of one header, whatever letter case the client used. */
-export const headerValues = (rawHeaders: readonly string[], name: string): string[] => {
+/** Every value of one raw HTTP header, whatever letter case the client used. */
+export const rawHeaderValues = (rawHeaders: readonly string[], name: string): string[] => {
   const wanted = name.toLowerCase();
   const values: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
@@ -102,10 +99,10 @@ export const buildProxyEvent = (
   request: IncomingRequest,
   settings: EventSettings,
 ): APIGatewayProxyEvent => {
-  const { single, multi } = headerMaps(request.rawHeaders);
+  const { single, multi } = proxyHeaderMaps(request.rawHeaders);
   const hasHeaders = request.rawHeaders.length > 0;
-  const userAgent = headerValues(request.rawHeaders, 'user-agent').at(-1) ?? null;
-  const host = headerValues(request.rawHeaders, 'host').at(-1) ?? '127.0.0.1';
+  const userAgent = rawHeaderValues(request.rawHeaders, 'user-agent').at(-1) ?? null;
+  const host = rawHeaderValues(request.rawHeaders, 'host').at(-1) ?? '127.0.0.1';
   return {
     resource: settings.resource,
     // Without the stage, as on the default execute-api domain; requestContext.path has it.

@@ -1,19 +1,18 @@
 /**
  * Checks what a function returned against the proxy integration's output format and turns it
  * into an HTTP answer. Anything else is a malformed response, which API Gateway answers with a
- * 502 (see gateway-responses.ts).
+ * 502 (see answers.ts).
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format
  */
+import { isRecord } from '../../types/is-record.js';
+
+/** What the function answered, as HTTP. */
 export interface HttpAnswer {
   statusCode: number;
   /** Header name → values (a list keeps repeated headers apart). */
   headers: Record<string, string[]>;
   body: Buffer;
 }
-
-type UnknownRecord = Record<string, unknown>;
-const isRecord = (value: unknown): value is UnknownRecord =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isScalar = (value: unknown): value is string | number | boolean =>
   typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';

@@ -1,20 +1,17 @@
 /**
- * The routes of the Terraform API: `GET /standard` and `GET /isolated`, each with a CORS
- * `OPTIONS` method, under one stage. Matching is exact and case-sensitive, as API Gateway's is.
+ * The routes of the Terraform API: `GET /<key>` for every function of the table that is a
+ * route, each with a CORS `OPTIONS` method, under one stage. Matching is exact and
+ * case-sensitive, as API Gateway's is.
  */
-export type FunctionKey = 'standard' | 'isolated';
-
-export const FUNCTION_KEYS: readonly FunctionKey[] = ['standard', 'isolated'];
+import { FUNCTIONS, ROUTE_KEYS, type RouteKey } from '../lambda/functions.js';
 
 export type Route =
-  | { kind: 'invoke'; functionKey: FunctionKey; resource: string }
+  | { kind: 'invoke'; functionKey: RouteKey; resource: string }
   | { kind: 'cors'; resource: string }
   | { kind: 'unknown-stage' }
   | { kind: 'no-route' };
 
-const RESOURCES: ReadonlyMap<string, FunctionKey> = new Map(
-  FUNCTION_KEYS.map((key) => [`/${key}`, key]),
-);
+const RESOURCES: ReadonlyMap<string, RouteKey> = new Map(ROUTE_KEYS.map((key) => [`/${key}`, key]));
 
 /** `path` is the request path without its query string. */
 export const matchRoute = (method: string, path: string, stage: string): Route => {
@@ -28,10 +25,13 @@ export const matchRoute = (method: string, path: string, stage: string): Route =
   return { kind: 'no-route' };
 };
 
+/** The headers a route's request validator requires (main.tf `method_request_parameters`). */
+export const requiredHeaders = (key: RouteKey): readonly string[] => FUNCTIONS[key].requiredHeaders;
+
 /**
  * Headers of the CORS preflight answer (the MOCK integration on each OPTIONS method): the same
- * values as `local.cors_headers` in main.tf (test/terraform/structure.test.ts compares them), so
- * a browser client that passes preflight here passes it in AWS too.
+ * values as `local.cors_headers` in main.tf (a Terraform test compares them), so a browser client
+ * that passes preflight here passes it in AWS too.
  */
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'application/json',

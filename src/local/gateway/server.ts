@@ -1,35 +1,40 @@
 /**
- * The API Gateway side: a node:http server with the routes, request validator and answers of the
- * Terraform REST API, in front of the local Lambda service.
+ * The API Gateway side: a node:http server with the routes, authorizer, request validator and
+ * answers of the Terraform REST API, in front of the local Lambda service.
+ *
+ * A request passes named steps, in API Gateway's order: read the body, route, authorize,
+ * validate, invoke, respond and log. Each step either hands on or ends with an answer.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import {
-  type AuthorizerDecision,
-  authorizerEvent,
-  methodArn,
-  type TenantIdAuthorizer,
-} from './authorizer.js';
+import { REST_MAX_PAYLOAD_BYTES } from '../aws-limits.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_API_ID, LOCAL_REGION } from '../constants.js';
+import { FUNCTIONS, type RouteKey } from '../lambda/functions.js';
+import type { LambdaService } from '../lambda/service.js';
 import {
   AUTHORIZER_CONFIGURATION_ERROR,
   FORBIDDEN,
   FUNCTION_ERROR,
   GATEWAY_RESPONSE_HEADERS,
   type GatewayAnswer,
-  INTEGRATION_TIMEOUT,
-  MAX_PAYLOAD_BYTES,
+  INTERNAL_SERVER_ERROR_BODY,
   MISSING_AUTHENTICATION_TOKEN,
   missingRequestParameters,
   REQUEST_TOO_LARGE,
   TENANT_ID_ACCESS_DENIED,
   TENANT_ID_UNAUTHORIZED,
-} from './gateway-responses.js';
-import type { InvokeResult, LambdaService } from './lambda-service.js';
-import { buildProxyEvent, headerValues, LOCAL_ACCOUNT_ID, LOCAL_API_ID } from './proxy-event.js';
+} from './answers.js';
+import {
+  type AuthorizerDecision,
+  authorizerEvent,
+  methodArn,
+  type TenantIdAuthorizer,
+} from './authorizer.js';
+import { type IntegrationResult, invokeIntegration } from './integration.js';
+import { buildProxyEvent, rawHeaderValues } from './proxy-event.js';
 import type { HttpAnswer } from './proxy-result.js';
 import { formatRequestLine } from './request-log.js';
-import { CORS_HEADERS, matchRoute } from './routes.js';
-import { LOCAL_REGION } from './store.js';
+import { CORS_HEADERS, matchRoute, requiredHeaders } from './routes.js';
 
 export interface GatewayOptions {
   stage: string;
@@ -37,8 +42,8 @@ export interface GatewayOptions {
   /** API Gateway's integration timeout (29 s by default for REST APIs). */
   integrationTimeoutMs: number;
   /**
-   * The tenant id authorizer of GET /isolated; undefined = none (tenant_id_authorizer = false),
-   * and X-Amz-Tenant-Id is mapped from the raw header.
+   * The tenant id authorizer of the routes the function table marks `authorized`; undefined =
+   * none (tenant_id_authorizer = false), and X-Amz-Tenant-Id is mapped from the raw header.
    */
   authorizer: TenantIdAuthorizer | undefined;
   log: (line: string) => void;
@@ -52,16 +57,46 @@ export interface Gateway {
   closing(): void;
 }
 
-/** The tenant header, mapped to `X-Amz-Tenant-Id` on the isolated integration only. */
+/** The tenant header, mapped to `X-Amz-Tenant-Id` on the integrations with tenant isolation. */
 const TENANT_HEADER = 'x-tenant-id';
 
 type Answer = HttpAnswer | GatewayAnswer;
 const isGatewayAnswer = (answer: Answer): answer is GatewayAnswer => 'errorType' in answer;
 
+/** What the steps decided for one request, and what its log line says. */
+interface Handled extends IntegrationResult {
+  /** The tenant the client named, for the log line only. */
+  tenantForLog?: string;
+}
+
+/** One request as the steps see it. */
+interface Exchange {
+  request: IncomingMessage;
+  requestId: string;
+  started: number;
+  method: string;
+  path: string;
+  query: string;
+}
+
+const exchangeOf = (request: IncomingMessage): Exchange => {
+  const target = request.url ?? '/';
+  const queryAt = target.indexOf('?');
+  return {
+    request,
+    requestId: randomUUID(),
+    started: performance.now(),
+    method: request.method ?? 'GET',
+    path: queryAt === -1 ? target : target.slice(0, queryAt),
+    query: queryAt === -1 ? '' : target.slice(queryAt + 1),
+  };
+};
+
 /**
- * Reads the body up to the REST API payload limit. Beyond it the rest is read and dropped (up to
- * a bound) so the client can still read the 413 instead of a reset connection. A client that goes
- * away before the end gets nothing: there is no one left to answer, and no function runs.
+ * Step 1, read the body up to the REST API payload limit. Beyond it the rest is read and dropped
+ * (up to a bound) so the client can still read the 413 instead of a reset connection. A client
+ * that goes away before the end gets nothing: there is no one left to answer, and no function
+ * runs.
  */
 const readBody = (request: IncomingMessage): Promise<Buffer | 'too-large' | 'aborted'> =>
   new Promise((resolve) => {
@@ -69,18 +104,49 @@ const readBody = (request: IncomingMessage): Promise<Buffer | 'too-large' | 'abo
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
-      else if (size > 4 * MAX_PAYLOAD_BYTES) request.destroy();
+      if (size <= REST_MAX_PAYLOAD_BYTES) chunks.push(chunk);
+      else if (size > 4 * REST_MAX_PAYLOAD_BYTES) request.destroy();
     });
     request.on('end', () =>
-      resolve(size > MAX_PAYLOAD_BYTES ? 'too-large' : Buffer.concat(chunks)),
+      resolve(size > REST_MAX_PAYLOAD_BYTES ? 'too-large' : Buffer.concat(chunks)),
     );
     // An 'aborted' error or a close before the end: the client went away mid-request.
-    const gone = (): void => resolve(size > MAX_PAYLOAD_BYTES ? 'too-large' : 'aborted');
+    const gone = (): void => resolve(size > REST_MAX_PAYLOAD_BYTES ? 'too-large' : 'aborted');
     request.on('error', gone);
     request.on('close', () => {
       if (!request.complete) gone();
     });
+  });
+
+const CORS_ANSWER: HttpAnswer = {
+  statusCode: 200,
+  headers: Object.fromEntries(Object.entries(CORS_HEADERS).map(([name, value]) => [name, [value]])),
+  body: Buffer.alloc(0),
+};
+
+/** What the gateway answers when its authorizer does not let a request through. */
+const authorizerRefusal = (decision: Exclude<AuthorizerDecision, { kind: 'allow' }>): Handled => {
+  switch (decision.kind) {
+    case 'unauthorized':
+      return {
+        answer: TENANT_ID_UNAUTHORIZED,
+        failure: 'authorizer: no identity (401 UNAUTHORIZED)',
+      };
+    case 'deny':
+      return { answer: TENANT_ID_ACCESS_DENIED, failure: 'authorizer: denied (ACCESS_DENIED)' };
+    case 'error':
+      return { answer: AUTHORIZER_CONFIGURATION_ERROR, failure: decision.failure };
+  }
+};
+
+/**
+ * Step 4, validate: the method's request validator. Assumption: an empty value counts as
+ * missing. Returns the names of the required headers that are missing.
+ */
+const missingHeaders = (key: RouteKey, rawHeaders: readonly string[]): string[] =>
+  requiredHeaders(key).filter((name) => {
+    const value = rawHeaderValues(rawHeaders, name).at(-1);
+    return value === undefined || value === '';
   });
 
 export const createGateway = (options: GatewayOptions): Gateway => {
@@ -88,6 +154,116 @@ export const createGateway = (options: GatewayOptions): Gateway => {
   let closing = false;
   let onDrained: (() => void) | undefined;
 
+  /**
+   * Step 3, authorize (routes the table marks `authorized`, when the authorizer is on): on
+   * Allow, the event gains `requestContext.authorizer` and the tenant comes from its context.
+   */
+  const authorize = async (
+    exchange: Exchange,
+    resource: string,
+    event: ReturnType<typeof buildProxyEvent>,
+    identity: string | undefined,
+    authorizer: TenantIdAuthorizer,
+  ): Promise<{ refused: Handled } | { tenantId: string | undefined }> => {
+    const arn = methodArn({
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      apiId: LOCAL_API_ID,
+      stage: options.stage,
+      method: exchange.method,
+      resource,
+    });
+    const { decision, latencyMs } = await authorizer.authorize(identity, () =>
+      authorizerEvent(event, arn),
+    );
+    if (decision.kind !== 'allow') return { refused: authorizerRefusal(decision) };
+    // As API Gateway passes it on: principalId, the context (values as strings, an assumption
+    // for REST proxy events) and the authorizer's latency.
+    event.requestContext.authorizer = {
+      ...Object.fromEntries(
+        Object.entries(decision.context).map(([key, value]) => [key, String(value)]),
+      ),
+      principalId: decision.principalId,
+      integrationLatency: latencyMs,
+    };
+    const mapped = decision.context.tenantId;
+    return { tenantId: mapped === undefined ? undefined : String(mapped) };
+  };
+
+  /** Steps 3 to 5 for a route that invokes a function: authorize, validate, invoke. */
+  const invokeRoute = async (
+    exchange: Exchange,
+    functionKey: RouteKey,
+    resource: string,
+    body: Buffer,
+  ): Promise<Handled> => {
+    const { request } = exchange;
+    const spec = FUNCTIONS[functionKey];
+    // Like `method.request.header.x-tenant-id`: the last value when a client repeats it.
+    const tenantHeader = rawHeaderValues(request.rawHeaders, TENANT_HEADER).at(-1);
+    const event = buildProxyEvent(
+      {
+        method: exchange.method,
+        path: exchange.path,
+        query: exchange.query,
+        rawHeaders: request.rawHeaders,
+        body,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+      },
+      {
+        stage: options.stage,
+        resource,
+        requestId: exchange.requestId,
+        nowMs: Date.now(),
+        accountId: LOCAL_ACCOUNT_ID,
+        apiId: LOCAL_API_ID,
+      },
+    );
+    // X-Amz-Tenant-Id on an integration with tenant isolation: from the authorizer's context
+    // when there is one, else straight from the header (main.tf's integration_request_parameters).
+    let tenantId = spec.tenantIsolation ? tenantHeader : undefined;
+    if (spec.authorized && options.authorizer !== undefined) {
+      const authorized = await authorize(
+        exchange,
+        resource,
+        event,
+        tenantHeader,
+        options.authorizer,
+      );
+      if ('refused' in authorized) return { ...authorized.refused, tenantForLog: tenantHeader };
+      if (spec.tenantIsolation) tenantId = authorized.tenantId;
+    }
+    const missing = missingHeaders(functionKey, request.rawHeaders);
+    if (missing.length > 0) {
+      return { answer: missingRequestParameters(missing), tenantForLog: tenantHeader };
+    }
+    const result = await invokeIntegration(
+      options.lambda,
+      functionKey,
+      tenantId,
+      event,
+      options.integrationTimeoutMs,
+    );
+    return { ...result, tenantForLog: tenantHeader };
+  };
+
+  /** Step 2, route, then whatever the route needs. */
+  const answer = async (exchange: Exchange, body: Buffer | 'too-large'): Promise<Handled> => {
+    if (body === 'too-large') return { answer: REQUEST_TOO_LARGE };
+    const route = matchRoute(exchange.method, exchange.path, options.stage);
+    switch (route.kind) {
+      case 'unknown-stage':
+        return { answer: FORBIDDEN };
+      case 'no-route':
+        return { answer: MISSING_AUTHENTICATION_TOKEN };
+      case 'cors':
+        return { answer: CORS_ANSWER };
+      case 'invoke':
+        return invokeRoute(exchange, route.functionKey, route.resource, body);
+    }
+  };
+
+  /** Step 6, respond. */
   const send = (
     response: ServerResponse,
     requestId: string,
@@ -113,174 +289,54 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     response.end(answer.body);
   };
 
-  const invokeWithin = async (
-    run: Promise<InvokeResult>,
-    timeoutMs: number,
-  ): Promise<InvokeResult> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<InvokeResult>((resolve) => {
-      timer = setTimeout(
-        () =>
-          resolve({
-            answer: INTEGRATION_TIMEOUT,
-            environmentId: undefined,
-            cold: false,
-            failure: 'integration timeout',
-          }),
-        timeoutMs,
-      );
-    });
+  /** Step 6, respond; a header the function set that HTTP cannot carry becomes a 502. */
+  const respond = (response: ServerResponse, exchange: Exchange, handled: Handled): Handled => {
     try {
-      return await Promise.race([run, timedOut]);
-    } finally {
-      clearTimeout(timer);
+      send(response, exchange.requestId, handled.answer, handled.environmentId);
+      return handled;
+    } catch (error) {
+      // API Gateway would refuse such a response from the function.
+      const failure = `unsendable response: ${error instanceof Error ? error.message : String(error)}`;
+      if (!response.headersSent) {
+        for (const name of response.getHeaderNames()) response.removeHeader(name);
+        send(response, exchange.requestId, FUNCTION_ERROR, handled.environmentId);
+      }
+      return { ...handled, failure };
     }
   };
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const started = performance.now();
-    const requestId = randomUUID();
-    const method = request.method ?? 'GET';
-    const target = request.url ?? '/';
-    const queryAt = target.indexOf('?');
-    const path = queryAt === -1 ? target : target.slice(0, queryAt);
-    const query = queryAt === -1 ? '' : target.slice(queryAt + 1);
-    let tenantForLog: string | undefined;
-    let result: InvokeResult = {
-      answer: MISSING_AUTHENTICATION_TOKEN,
-      environmentId: undefined,
-      cold: false,
-    };
-    let cold: boolean | undefined;
-
-    const received = await readBody(request);
-    if (received === 'aborted') {
-      // The client is gone; nothing to send, only the log line.
-      response.destroy();
-      options.log(
-        formatRequestLine({
-          time: new Date(),
-          method,
-          path,
-          status: 0,
-          durationMs: performance.now() - started,
-          tenantId: headerValues(request.rawHeaders, TENANT_HEADER).at(-1),
-          environmentId: undefined,
-          cold: undefined,
-          liveEnvironments: options.lambda.pool.liveCount,
-          failure: 'client went away before sending its whole request',
-        }),
-      );
-      return;
-    }
-    const body = received === 'too-large' ? Buffer.alloc(0) : received;
-    const route = matchRoute(method, path, options.stage);
-    if (received === 'too-large') {
-      result = { ...result, answer: REQUEST_TOO_LARGE };
-    } else if (route.kind === 'unknown-stage') {
-      result = { ...result, answer: FORBIDDEN };
-    } else if (route.kind === 'cors') {
-      result = {
-        ...result,
-        answer: { statusCode: 200, headers: mapValues(CORS_HEADERS), body: Buffer.alloc(0) },
-      };
-    } else if (route.kind === 'invoke') {
-      const tenantValues = headerValues(request.rawHeaders, TENANT_HEADER);
-      // Like `method.request.header.x-tenant-id`: the last value when a client repeats it.
-      const tenantHeader = tenantValues.at(-1);
-      const isolated = route.functionKey === 'isolated';
-      tenantForLog = tenantHeader;
-      const event = buildProxyEvent(
-        {
-          method,
-          path,
-          query,
-          rawHeaders: request.rawHeaders,
-          body,
-          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        },
-        {
-          stage: options.stage,
-          resource: route.resource,
-          requestId,
-          nowMs: Date.now(),
-          accountId: LOCAL_ACCOUNT_ID,
-          apiId: LOCAL_API_ID,
-        },
-      );
-      // X-Amz-Tenant-Id on the isolated integration: from the authorizer's context when there
-      // is one, else straight from the header (main.tf's integration_request_parameters).
-      let tenantId = isolated ? tenantHeader : undefined;
-      let refused: Pick<InvokeResult, 'answer' | 'failure'> | undefined;
-      if (isolated && options.authorizer !== undefined) {
-        const arn = methodArn({
-          region: LOCAL_REGION,
-          accountId: LOCAL_ACCOUNT_ID,
-          apiId: LOCAL_API_ID,
-          stage: options.stage,
-          method,
-          resource: route.resource,
-        });
-        const { decision, latencyMs } = await options.authorizer.authorize(tenantHeader, () =>
-          authorizerEvent(event, arn),
-        );
-        if (decision.kind === 'allow') {
-          // As API Gateway passes it on: principalId, the context (values as strings, an
-          // assumption for REST proxy events) and the authorizer's latency.
-          event.requestContext.authorizer = {
-            ...Object.fromEntries(
-              Object.entries(decision.context).map(([key, value]) => [key, String(value)]),
-            ),
-            principalId: decision.principalId,
-            integrationLatency: latencyMs,
-          };
-          const mapped = decision.context.tenantId;
-          tenantId = mapped === undefined ? undefined : String(mapped);
-        } else {
-          refused = authorizerRefusal(decision);
-        }
-      }
-      if (refused !== undefined) {
-        result = { ...result, ...refused };
-      } else if (isolated && (tenantHeader === undefined || tenantHeader === '')) {
-        // The method's request validator; assumption: an empty value counts as missing.
-        result = { ...result, answer: missingRequestParameters([TENANT_HEADER]) };
-      } else {
-        result = await invokeWithin(
-          options.lambda.invoke(route.functionKey, tenantId, event),
-          options.integrationTimeoutMs,
-        );
-        if (result.environmentId !== undefined) cold = result.cold;
-      }
-    }
-
-    try {
-      send(response, requestId, result.answer, result.environmentId);
-    } catch (error) {
-      // A header the function set that HTTP cannot carry: API Gateway would refuse the response.
-      result = {
-        ...result,
-        failure: `unsendable response: ${error instanceof Error ? error.message : String(error)}`,
-      };
-      if (!response.headersSent) {
-        for (const name of response.getHeaderNames()) response.removeHeader(name);
-        send(response, requestId, FUNCTION_ERROR, result.environmentId);
-      }
-    }
+  /** Step 7, log: one line per request (status 0 when the client went away). */
+  const logRequest = (exchange: Exchange, status: number, handled: Handled): void =>
     options.log(
       formatRequestLine({
         time: new Date(),
-        method,
-        path,
-        status: response.statusCode,
-        durationMs: performance.now() - started,
-        tenantId: tenantForLog,
-        environmentId: result.environmentId,
-        cold,
+        method: exchange.method,
+        path: exchange.path,
+        status,
+        durationMs: performance.now() - exchange.started,
+        tenantId: handled.tenantForLog,
+        environmentId: handled.environmentId,
+        cold: handled.environmentId === undefined ? undefined : handled.cold,
         liveEnvironments: options.lambda.pool.liveCount,
-        failure: result.failure,
+        failure: handled.failure,
       }),
     );
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const exchange = exchangeOf(request);
+    const body = await readBody(request);
+    if (body === 'aborted') {
+      // The client is gone; nothing to send, only the log line.
+      response.destroy();
+      logRequest(exchange, 0, {
+        answer: FUNCTION_ERROR,
+        tenantForLog: rawHeaderValues(request.rawHeaders, TENANT_HEADER).at(-1),
+        failure: 'client went away before sending its whole request',
+      });
+      return;
+    }
+    const handled = respond(response, exchange, await answer(exchange, body));
+    logRequest(exchange, response.statusCode, handled);
   };
 
   const server = createServer((request, response) => {
@@ -289,7 +345,7 @@ export const createGateway = (options: GatewayOptions): Gateway => {
       .catch((error: unknown) => {
         options.log(`gateway error: ${error instanceof Error ? error.message : String(error)}`);
         if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'application/json' });
-        response.end('{"message": "Internal server error"}');
+        response.end(INTERNAL_SERVER_ERROR_BODY);
       })
       .finally(() => {
         active -= 1;
@@ -303,12 +359,11 @@ export const createGateway = (options: GatewayOptions): Gateway => {
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
     const status = tooLarge ? 431 : 400;
-    const body = JSON.stringify({
-      message: tooLarge ? 'Request Header Fields Too Large' : 'Bad Request',
-    });
+    const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+    const body = JSON.stringify({ message: reason });
     if (socket.writable && error.code !== 'ECONNRESET') {
       socket.end(
-        `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `HTTP/1.1 ${status} ${reason}\r\n` +
           `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
           `Connection: close\r\n\r\n${body}`,
       );
@@ -331,23 +386,3 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     },
   };
 };
-
-/** What the gateway answers when its authorizer does not let a request through. */
-const authorizerRefusal = (
-  decision: Exclude<AuthorizerDecision, { kind: 'allow' }>,
-): Pick<InvokeResult, 'answer' | 'failure'> => {
-  switch (decision.kind) {
-    case 'unauthorized':
-      return {
-        answer: TENANT_ID_UNAUTHORIZED,
-        failure: 'authorizer: no identity (401 UNAUTHORIZED)',
-      };
-    case 'deny':
-      return { answer: TENANT_ID_ACCESS_DENIED, failure: 'authorizer: denied (ACCESS_DENIED)' };
-    case 'error':
-      return { answer: AUTHORIZER_CONFIGURATION_ERROR, failure: decision.failure };
-  }
-};
-
-const mapValues = (headers: Readonly<Record<string, string>>): Record<string, string[]> =>
-  Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]]));

@@ -7,9 +7,10 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import type { ContextData, FromWorker, ToWorker, WorkerData } from './protocol.js';
+import type { ContextData, FromWorker, ToWorker, WorkerData } from './runtime-protocol.js';
 
-export type InvokeOutcome =
+/** What the runtime in the thread reported for one invoke, or why there was no report. */
+export type EnvironmentOutcome =
   | { kind: 'result'; payload: string }
   /** The handler threw or rejected; the runtime reports it and the environment lives on. */
   | { kind: 'error'; errorType: string; errorMessage: string }
@@ -21,7 +22,8 @@ export interface EnvironmentSpec {
   id: string;
   /** Pool key: who may use this environment (never anyone else). */
   key: string;
-  workerUrl: URL;
+  /** file: URL of the bundled runtime (runtime.ts). */
+  runtimeUrl: URL;
   bundleUrl: string;
   env: Record<string, string>;
   memoryMb: number;
@@ -51,7 +53,7 @@ export class ExecutionEnvironment {
   private readonly worker: Worker;
   private dead = false;
   private exitReason = 'environment exited';
-  private pending: ((outcome: InvokeOutcome) => void) | undefined;
+  private pending: ((outcome: EnvironmentOutcome) => void) | undefined;
   private nextId = 1;
   private readonly onDeath: Array<() => void> = [];
 
@@ -60,7 +62,7 @@ export class ExecutionEnvironment {
     this.key = spec.key;
     this.variables = spec.env;
     const workerData: WorkerData = { bundleUrl: spec.bundleUrl };
-    this.worker = new Worker(spec.workerUrl, {
+    this.worker = new Worker(spec.runtimeUrl, {
       workerData,
       // Its own copy: worker threads share process.env unless given one, and a tenant's
       // environment must not see (or change) anyone else's variables.
@@ -116,11 +118,11 @@ export class ExecutionEnvironment {
     else this.onDeath.push(listener);
   }
 
-  invoke(event: unknown, context: ContextData, timeoutMs: number): Promise<InvokeOutcome> {
+  invoke(event: unknown, context: ContextData, timeoutMs: number): Promise<EnvironmentOutcome> {
     if (this.dead) return Promise.resolve({ kind: 'crash', reason: this.exitReason });
     if (this.pending) throw new Error(`${this.id} is already serving an invocation`);
     const id = this.nextId++;
-    return new Promise<InvokeOutcome>((resolve) => {
+    return new Promise<EnvironmentOutcome>((resolve) => {
       const timer = setTimeout(() => {
         this.pending = undefined;
         resolve({ kind: 'timeout' });

@@ -1,16 +1,85 @@
 /**
- * The Lambda functions as the local stack runs them: names, environment variables and
- * context fields as in AWS (Terraform's `<prefix>-<key>` names, `TABLE_NAME`, the variables the
- * Lambda runtime sets), plus what points the SDK at the local store.
+ * The functions of the stack, as one table that mirrors `local.all_functions` in main.tf
+ * (test/unit/local/lambda/functions.test.ts compares the two). What differs between functions is
+ * data here; no other file of the local stack names a function key.
+ *
+ * From the table follow what Lambda and Terraform derive from a key: the function name
+ * (`<prefix>-<key>`), the bundle (`dist/<key>/index.mjs`, the directory Terraform zips), the
+ * environment variables and the Lambda context.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundlePath } from '../../scripts/build.js';
-import type { ContextData } from './protocol.js';
-import { LOCAL_ACCOUNT_ID } from './proxy-event.js';
-import type { FunctionKey } from './routes.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './store.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, PROJECT_ROOT } from '../constants.js';
+import type { ContextData } from './runtime-protocol.js';
 
+export interface FunctionSpec {
+  /** main.tf `route`: behind `GET /<key>`; false for the authorizer, which no route invokes. */
+  route: boolean;
+  /** main.tf `tenant_isolation`: PER_TENANT, so every invoke carries a tenant id. */
+  tenantIsolation: boolean;
+  /** main.tf `uses_table`: gets TABLE_NAME (and, locally, the store endpoint). */
+  usesTable: boolean;
+  /** main.tf `authorization`: CUSTOM (the tenant id authorizer, when it is on) or NONE. */
+  authorized: boolean;
+  /** main.tf `method_request_parameters`: headers the request validator requires. */
+  requiredHeaders: readonly string[];
+  /** outputs.tf: the output holding the route's URL (routes only). */
+  urlOutput?: string;
+}
+
+export const FUNCTIONS = {
+  standard: {
+    route: true,
+    tenantIsolation: false,
+    usesTable: true,
+    authorized: false,
+    requiredHeaders: [],
+    urlOutput: 'standard_multi_tenant_api_endpoint_url',
+  },
+  isolated: {
+    route: true,
+    tenantIsolation: true,
+    usesTable: true,
+    authorized: true,
+    requiredHeaders: ['x-tenant-id'],
+    urlOutput: 'isolated_tenant_api_endpoint_url',
+  },
+  authorizer: {
+    route: false,
+    tenantIsolation: false,
+    usesTable: false,
+    authorized: false,
+    requiredHeaders: [],
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionKey = keyof typeof FUNCTIONS;
+
+/** The keys of the functions behind a route. */
+export type RouteKey = {
+  [K in FunctionKey]: (typeof FUNCTIONS)[K]['route'] extends true ? K : never;
+}[FunctionKey];
+
+const keys = Object.keys(FUNCTIONS) as FunctionKey[];
+
+export const ROUTE_KEYS = keys.filter((key): key is RouteKey => FUNCTIONS[key].route);
+
+/** The one function that is not a route: the REQUEST authorizer. */
+export const AUTHORIZER_FUNCTION: FunctionKey = (() => {
+  const [only, ...others] = keys.filter((key) => !FUNCTIONS[key].route);
+  if (only === undefined || others.length > 0) throw new Error('expected exactly one authorizer');
+  return only;
+})();
+
+/** Where `npm run build` writes the bundles, and Terraform zips them from. */
+export const DEFAULT_FUNCTIONS_DIR = join(PROJECT_ROOT, 'dist');
+
+/** A function's entry file: `handler = "index.handler"` in main.tf. */
+export const bundlePath = (key: string, functionsDir = DEFAULT_FUNCTIONS_DIR): string =>
+  join(functionsDir, key, 'index.mjs');
+
+/** What the local Lambda service needs to know to run any function. */
 export interface FunctionSettings {
   prefix: string;
   table: string;
@@ -20,17 +89,9 @@ export interface FunctionSettings {
   timeoutMs: number;
 }
 
-/** The two API functions and the tenant id authorizer (main.tf's `local.all_functions` keys). */
-export type LambdaFunctionKey = FunctionKey | 'authorizer';
+export const functionName = (prefix: string, key: FunctionKey): string => `${prefix}-${key}`;
 
-export const AUTHORIZER_KEY = 'authorizer' satisfies LambdaFunctionKey;
-
-/** main.tf's `uses_table`: only these get TABLE_NAME (and, here, the store endpoint). */
-const usesTable = (key: LambdaFunctionKey): boolean => key !== AUTHORIZER_KEY;
-
-export const functionName = (prefix: string, key: LambdaFunctionKey): string => `${prefix}-${key}`;
-
-export const bundleUrl = (settings: FunctionSettings, key: LambdaFunctionKey): string =>
+export const bundleUrl = (settings: FunctionSettings, key: FunctionKey): string =>
   pathToFileURL(bundlePath(key, settings.functionsDir)).href;
 
 const logStreamName = (now: Date): string =>
@@ -39,10 +100,10 @@ const logStreamName = (now: Date): string =>
 /** One environment's variables: what Terraform sets, what Lambda sets, the local store. */
 export const environmentVariables = (
   settings: FunctionSettings,
-  key: LambdaFunctionKey,
+  key: FunctionKey,
 ): Record<string, string> => {
   const name = functionName(settings.prefix, key);
-  const table: Record<string, string> = usesTable(key)
+  const table: Record<string, string> = FUNCTIONS[key].usesTable
     ? { TABLE_NAME: settings.table, AWS_ENDPOINT_URL_DYNAMODB: settings.storeEndpoint }
     : {};
   return {
@@ -65,8 +126,8 @@ export const environmentVariables = (
 
 export const contextData = (
   settings: FunctionSettings,
-  key: LambdaFunctionKey,
-  env: Record<string, string>,
+  key: FunctionKey,
+  env: Readonly<Record<string, string>>,
   tenantId: string | undefined,
   nowMs: number,
 ): ContextData => {

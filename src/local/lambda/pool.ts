@@ -20,9 +20,10 @@ export interface PoolLimits {
   maxEnvironments: number;
   concurrency: number;
   idleTimeoutMs: number;
-  /** Inits running at once; defaults to the number of cores (at least 2). */
-  maxStarting?: number;
 }
+
+/** Inits running at once: one per core (at least 2); more would only compete for the cores. */
+const MAX_STARTING = Math.max(2, availableParallelism());
 
 export interface Lease {
   environment: ExecutionEnvironment;
@@ -57,7 +58,6 @@ export class EnvironmentPool {
   private readonly liveByKey = new Map<string, number>();
   private readonly starting = new Set<ExecutionEnvironment>();
   private readonly startingKeys = new Set<string>();
-  private readonly maxStarting: number;
   private readonly sweeper: NodeJS.Timeout;
   /** Recent init duration per function (moving average), how long a cold start costs. */
   private readonly initMs = new Map<string, number>();
@@ -69,7 +69,6 @@ export class EnvironmentPool {
     private readonly start: StartEnvironment,
     private readonly now: () => number = Date.now,
   ) {
-    this.maxStarting = limits.maxStarting ?? Math.max(2, availableParallelism());
     const every = Math.max(100, Math.min(1_000, limits.idleTimeoutMs / 2));
     this.sweeper = setInterval(() => this.reclaimIdle(), every);
     this.sweeper.unref();
@@ -117,7 +116,7 @@ export class EnvironmentPool {
    *
    * 1. warm: a waiter whose key has an idle environment gets it;
    * 2. cold: a new environment, within limits that keep start-ups cheap on a small machine —
-   *    at most `maxStarting` inits at once (they compete for the same cores, and starving them
+   *    at most MAX_STARTING inits at once (they compete for the same cores, and starving them
    *    would only trip the init timeout) and one at a time per key, so a burst from one tenant
    *    scales its environments out step by step, much as Lambda scales at a bounded rate.
    *    At the cap, a key that already has an environment waits for it; a key with none takes the
@@ -143,7 +142,7 @@ export class EnvironmentPool {
       this.waiters.splice(i, 1);
       waiter.resolve({ environment: warm, cold: false });
     }
-    for (let i = 0; i < this.waiters.length && this.starting.size < this.maxStarting; ) {
+    for (let i = 0; i < this.waiters.length && this.starting.size < MAX_STARTING; ) {
       const waiter = this.waiters[i];
       if (waiter === undefined || !this.mayStart(waiter)) {
         i += 1;

@@ -3,19 +3,19 @@
  * phase) and then serves one invocation at a time, like the Lambda Node.js runtime. It sees only
  * the environment variables the gateway gave it (its own copy, not the parent's).
  *
- * Bundled with esbuild at startup (worker-entry.ts) and run without tsx, so it starts as fast as
+ * Bundled with esbuild at startup (../worker-entries.ts) and run without tsx, so it starts as fast as
  * plain JavaScript and carries nothing but Node itself and the function.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
-import type { ContextData, FromWorker, ToWorker, WorkerData } from './protocol.js';
+import type { ContextData, FromWorker, ToWorker, WorkerData } from './runtime-protocol.js';
 import { silenceSdkNodeVersionWarning } from './sdk-node-warning.js';
 
 type Handler = (event: unknown, context: Context, callback?: Callback) => unknown;
 type Callback = (error?: unknown, result?: unknown) => void;
 
 const port = parentPort;
-if (port === null) throw new Error('worker.ts runs only as a worker thread');
+if (port === null) throw new Error('runtime.ts runs only as a worker thread');
 const post = (message: FromWorker): void => port.postMessage(message);
 
 silenceSdkNodeVersionWarning();

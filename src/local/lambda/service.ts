@@ -1,41 +1,31 @@
 /**
- * The Lambda side of the local stack: invokes a function in an environment from the pool and
- * reduces every way an invoke can end to an outcome — and, for the API functions, to the answer
- * API Gateway's proxy integration would give.
+ * The Lambda service of the local stack: the Invoke API (RequestResponse) over a pool of
+ * execution environments. It reduces every way an invoke can end to a `LambdaInvokeOutcome`;
+ * what a caller makes of that (API Gateway's answers) is the caller's business.
  */
+import {
+  LAMBDA_INIT_TIMEOUT_MS,
+  LAMBDA_MAX_REQUEST_PAYLOAD_BYTES,
+  LAMBDA_MAX_RESPONSE_PAYLOAD_BYTES,
+  LAMBDA_TENANT_ID_PATTERN,
+} from '../aws-limits.js';
 import { ExecutionEnvironment } from './environment.js';
 import {
   bundleUrl,
   contextData,
   environmentVariables,
+  FUNCTIONS,
+  type FunctionKey,
   type FunctionSettings,
-  type LambdaFunctionKey,
 } from './functions.js';
-import {
-  FUNCTION_ERROR,
-  type GatewayAnswer,
-  INVOKE_REJECTED,
-  MAX_INVOKE_PAYLOAD_BYTES,
-} from './gateway-responses.js';
-import { lambdaAcceptsTenantId } from './lambda-limits.js';
 import { EnvironmentPool, type Lease, type PoolLimits, ThrottledError } from './pool.js';
-import { type HttpAnswer, toHttpAnswer } from './proxy-result.js';
-import type { FunctionKey } from './routes.js';
-
-export interface InvokeResult {
-  answer: HttpAnswer | GatewayAnswer;
-  environmentId: string | undefined;
-  cold: boolean;
-  /** Why the answer is an error, for the request log (never sent to the client). */
-  failure?: string;
-}
 
 /**
- * How one invoke ended, before anyone turns it into HTTP: the function's result (already parsed
- * from the JSON the runtime sends), its error, an environment that failed under it, or an invoke
- * Lambda refused before any environment ran.
+ * How one invoke ended: the function's result (already parsed from the JSON the runtime sends),
+ * its error, an environment that failed under it, or an invoke Lambda refused before any
+ * environment ran.
  */
-export type InvokeOutcome =
+export type LambdaInvokeOutcome =
   | { kind: 'result'; value: unknown; environmentId: string; cold: boolean }
   | {
       kind: 'function-error';
@@ -49,13 +39,10 @@ export type InvokeOutcome =
 
 export interface LambdaServiceOptions extends FunctionSettings {
   limits: PoolLimits;
-  workerUrl: URL;
-  initTimeoutMs: number;
+  /** file: URL of the bundled environment runtime (runtime.ts). */
+  runtimeUrl: URL;
   functionLog: (environmentId: string, stream: 'stdout' | 'stderr', line: string) => void;
 }
-
-/** Lambda's own limit on a function's response payload (synchronous invoke): 6 MB. */
-const MAX_RESPONSE_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
 export class LambdaService {
   readonly pool: EnvironmentPool;
@@ -63,80 +50,32 @@ export class LambdaService {
 
   constructor(private readonly options: LambdaServiceOptions) {
     this.pool = new EnvironmentPool(options.limits, (key, functionKey) =>
-      this.startEnvironment(key, functionKey as LambdaFunctionKey),
+      this.startEnvironment(key, functionKey as FunctionKey),
     );
   }
 
   /**
-   * Invokes an API function through the proxy integration and answers as API Gateway would.
-   * `tenantId` is the value of `X-Amz-Tenant-Id` the integration sends: only ever set for the
-   * isolated function (the standard integration never maps it).
+   * One synchronous invoke: an environment from the function's pool (the tenant's own under
+   * PER_TENANT), the event in, the outcome out. `tenantId` is the invoke's `X-Amz-Tenant-Id`.
+   * A timed-out or crashed environment is discarded, as Lambda resets it.
    */
   async invoke(
     functionKey: FunctionKey,
     tenantId: string | undefined,
     event: unknown,
-  ): Promise<InvokeResult> {
-    const outcome = await this.invokeFunction(functionKey, tenantId, event);
-    switch (outcome.kind) {
-      case 'rejected':
-        return {
-          answer: INVOKE_REJECTED,
-          environmentId: undefined,
-          cold: false,
-          failure: outcome.failure,
-        };
-      case 'failed':
-        return {
-          answer: FUNCTION_ERROR,
-          environmentId: outcome.environmentId,
-          cold: outcome.cold,
-          failure: outcome.failure,
-        };
-      case 'function-error':
-        return {
-          answer: FUNCTION_ERROR,
-          environmentId: outcome.environmentId,
-          cold: outcome.cold,
-          failure: `${outcome.errorType}: ${outcome.errorMessage}`,
-        };
-      case 'result': {
-        const answer = toHttpAnswer(outcome.value);
-        const { environmentId, cold } = outcome;
-        return answer === undefined
-          ? {
-              answer: FUNCTION_ERROR,
-              environmentId,
-              cold,
-              failure: 'malformed Lambda proxy response',
-            }
-          : { answer, environmentId, cold };
-      }
-    }
-  }
-
-  /**
-   * One synchronous invoke (RequestResponse) of any function, the authorizer included: an
-   * environment from the function's pool (the tenant's own under PER_TENANT), the event in, the
-   * outcome out. A timed-out or crashed environment is discarded, as Lambda resets it.
-   */
-  async invokeFunction(
-    functionKey: LambdaFunctionKey,
-    tenantId: string | undefined,
-    event: unknown,
-  ): Promise<InvokeOutcome> {
-    const rejected = (failure: string): InvokeOutcome => ({ kind: 'rejected', failure });
-    if (tenantId !== undefined && !lambdaAcceptsTenantId(tenantId)) {
+  ): Promise<LambdaInvokeOutcome> {
+    const rejected = (failure: string): LambdaInvokeOutcome => ({ kind: 'rejected', failure });
+    if (tenantId !== undefined && !LAMBDA_TENANT_ID_PATTERN.test(tenantId)) {
       // Assumption: Lambda refuses the invoke (invalid X-Amz-Tenant-Id), so API Gateway answers
-      // as for any rejected invoke — see INVOKE_REJECTED.
+      // as for any rejected invoke.
       return rejected('tenant id refused by Lambda');
     }
-    if (tenantId === undefined && functionKey === 'isolated') {
+    if (tenantId === undefined && FUNCTIONS[functionKey].tenantIsolation) {
       // Lambda refuses an invoke without a tenant id for a function with tenant isolation (e.g.
       // an authorizer that allowed but put no tenantId in its context).
       return rejected('no tenant id for a function with tenant isolation');
     }
-    if (Buffer.byteLength(JSON.stringify(event)) > MAX_INVOKE_PAYLOAD_BYTES) {
+    if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_MAX_REQUEST_PAYLOAD_BYTES) {
       return rejected('request payload over Lambda 6 MB limit');
     }
     const key = tenantId === undefined ? functionKey : `${functionKey}/${tenantId}`;
@@ -151,7 +90,7 @@ export class LambdaService {
     const environmentId = environment.id;
     let discard = false;
     try {
-      const failed = (failure: string): InvokeOutcome => ({
+      const failed = (failure: string): LambdaInvokeOutcome => ({
         kind: 'failed',
         failure,
         environmentId,
@@ -189,7 +128,7 @@ export class LambdaService {
             cold,
           };
         case 'result': {
-          if (Buffer.byteLength(outcome.payload) > MAX_RESPONSE_PAYLOAD_BYTES) {
+          if (Buffer.byteLength(outcome.payload) > LAMBDA_MAX_RESPONSE_PAYLOAD_BYTES) {
             return failed('response payload over Lambda 6 MB limit');
           }
           return { kind: 'result', value: JSON.parse(outcome.payload), environmentId, cold };
@@ -204,16 +143,16 @@ export class LambdaService {
     return this.pool.close();
   }
 
-  private startEnvironment(key: string, functionKey: LambdaFunctionKey): ExecutionEnvironment {
+  private startEnvironment(key: string, functionKey: FunctionKey): ExecutionEnvironment {
     const id = `${functionKey}-${this.nextEnvironment++}`;
     return new ExecutionEnvironment({
       id,
       key,
-      workerUrl: this.options.workerUrl,
+      runtimeUrl: this.options.runtimeUrl,
       bundleUrl: bundleUrl(this.options, functionKey),
       env: environmentVariables(this.options, functionKey),
       memoryMb: this.options.memoryMb,
-      initTimeoutMs: this.options.initTimeoutMs,
+      initTimeoutMs: LAMBDA_INIT_TIMEOUT_MS,
       log: (stream, line) => this.options.functionLog(id, stream, line),
     });
   }

@@ -4,11 +4,11 @@ import {
   GATEWAY_RESPONSE_HEADERS,
   TENANT_ID_ACCESS_DENIED,
   TENANT_ID_UNAUTHORIZED,
-} from '../../../src/local/gateway-responses.js';
+} from '../../../../src/local/gateway/answers.js';
 import {
   defaultGatewayResponseHeaders,
   tenantIdGatewayResponses,
-} from '../../support/terraform-responses.js';
+} from '../../../support/terraform-responses.js';
 
 describe('local gateway responses', () => {
   it('answers a refused tenant id exactly as main.tf configures ACCESS_DENIED', async () => {

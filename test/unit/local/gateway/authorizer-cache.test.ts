@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthorizerCache } from '../../../src/local/authorizer-cache.js';
+import { AuthorizerCache } from '../../../../src/local/gateway/authorizer-cache.js';
 
 const limits = { ttlMs: 1_000, maxEntries: 3, maxKeyLength: 10 };
 const keepAll = () => true;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowTenant, denyTenant } from '../../../src/http/authorizer-result.js';
-import { evaluateAuthorizerResult, methodArn } from '../../../src/local/authorizer.js';
+import { allowTenant, denyTenant } from '../../../../src/http/authorizer-result.js';
+import { evaluateAuthorizerResult, methodArn } from '../../../../src/local/gateway/authorizer.js';
 
 const ARN = methodArn({
   region: 'us-east-1',

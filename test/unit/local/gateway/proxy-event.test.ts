@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isRestProxyEvent } from '../../../src/http/rest-event.js';
-import { buildProxyEvent, clfTime, headerMaps } from '../../../src/local/proxy-event.js';
+import { isRestProxyEvent } from '../../../../src/http/rest-event.js';
+import {
+  buildProxyEvent,
+  clfTime,
+  proxyHeaderMaps,
+} from '../../../../src/local/gateway/proxy-event.js';
 
 const settings = {
   stage: 'dev',
@@ -56,17 +60,17 @@ describe('buildProxyEvent', () => {
   });
 });
 
-describe('headerMaps', () => {
+describe('proxyHeaderMaps', () => {
   it('is empty for no headers', () => {
-    expect(headerMaps([])).toEqual({ single: {}, multi: {} });
+    expect(proxyHeaderMaps([])).toEqual({ single: {}, multi: {} });
   });
 });
 
-describe('headerMaps with names that are Object.prototype members', () => {
+describe('proxyHeaderMaps with names that are Object.prototype members', () => {
   it.each(['constructor', 'valueOf', '__proto__', 'toString'])(
     'keeps a header named %s as an ordinary entry',
     (name) => {
-      const { single, multi } = headerMaps([name, 'a', name, 'b']);
+      const { single, multi } = proxyHeaderMaps([name, 'a', name, 'b']);
 
       expect(Object.entries(single)).toEqual([[name, 'b']]);
       expect(Object.entries(multi)).toEqual([[name, ['a', 'b']]]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toHttpAnswer } from '../../../src/local/proxy-result.js';
+import { toHttpAnswer } from '../../../../src/local/gateway/proxy-result.js';
 
 describe('toHttpAnswer', () => {
   it('turns a proxy result into status, headers and body', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchRoute } from '../../../src/local/routes.js';
+import { matchRoute } from '../../../../src/local/gateway/routes.js';
 
 describe('matchRoute', () => {
   it.each([

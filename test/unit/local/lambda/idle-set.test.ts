@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IdleSet } from '../../../src/local/idle-set.js';
+import { IdleSet } from '../../../../src/local/lambda/idle-set.js';
 
 describe('IdleSet', () => {
   it('hands out only items of the asked key, most recently used first', () => {

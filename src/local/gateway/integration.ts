@@ -1,0 +1,81 @@
+/**
+ * The AWS_PROXY integration: how API Gateway turns a Lambda invoke into the client's answer —
+ * the function's own response when it is a valid proxy result, API Gateway's error answers for
+ * everything else, and the integration timeout around it all.
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html
+ */
+import type { FunctionKey } from '../lambda/functions.js';
+import type { LambdaInvokeOutcome, LambdaService } from '../lambda/service.js';
+import {
+  FUNCTION_ERROR,
+  type GatewayAnswer,
+  INTEGRATION_TIMEOUT,
+  INVOKE_REJECTED,
+} from './answers.js';
+import { type HttpAnswer, toHttpAnswer } from './proxy-result.js';
+
+/** What the gateway sends back, and what the request log says about it. */
+export interface IntegrationResult {
+  answer: HttpAnswer | GatewayAnswer;
+  /** The environment that served the invoke, if one did. */
+  environmentId?: string;
+  cold?: boolean;
+  /** Why the answer is an error, for the request log (never sent to the client). */
+  failure?: string;
+}
+
+export const integrationResult = (outcome: LambdaInvokeOutcome): IntegrationResult => {
+  switch (outcome.kind) {
+    case 'rejected':
+      return { answer: INVOKE_REJECTED, failure: outcome.failure };
+    case 'failed': {
+      const { environmentId, cold, failure } = outcome;
+      return { answer: FUNCTION_ERROR, environmentId, cold, failure };
+    }
+    case 'function-error': {
+      const { environmentId, cold } = outcome;
+      const failure = `${outcome.errorType}: ${outcome.errorMessage}`;
+      return { answer: FUNCTION_ERROR, environmentId, cold, failure };
+    }
+    case 'result': {
+      const { environmentId, cold } = outcome;
+      const answer = toHttpAnswer(outcome.value);
+      return answer === undefined
+        ? {
+            answer: FUNCTION_ERROR,
+            environmentId,
+            cold,
+            failure: 'malformed Lambda proxy response',
+          }
+        : { answer, environmentId, cold };
+    }
+  }
+};
+
+/**
+ * Invokes a route's function and answers as API Gateway would, or with INTEGRATION_TIMEOUT once
+ * `timeoutMs` has passed. `tenantId` is the `X-Amz-Tenant-Id` the integration sends.
+ */
+export const invokeIntegration = async (
+  lambda: LambdaService,
+  functionKey: FunctionKey,
+  tenantId: string | undefined,
+  event: unknown,
+  timeoutMs: number,
+): Promise<IntegrationResult> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<IntegrationResult>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ answer: INTEGRATION_TIMEOUT, failure: 'integration timeout' }),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([
+      lambda.invoke(functionKey, tenantId, event).then(integrationResult),
+      timedOut,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
