@@ -15,7 +15,7 @@ import { bundlePath, DEFAULT_FUNCTIONS_DIR } from '../src/local/lambda/functions
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const HANDLERS_DIR = join(ROOT, 'src', 'handlers');
-export const DIST_DIR = DEFAULT_FUNCTIONS_DIR;
+const DIST_DIR = DEFAULT_FUNCTIONS_DIR;
 
 /** Function keys, one per handler file; they match the keys of local.functions in main.tf. */
 export const functionKeys = (): string[] =>

@@ -1,6 +1,6 @@
 /**
  * Writes the provider schema snapshots that the offline Terraform checks read
- * (test/terraform/schema/aws.json and archive.json).
+ * (scripts/provider-schema/snapshot/aws.json and archive.json).
  *
  *   npx tsx scripts/provider-schema.ts
  *
@@ -42,7 +42,7 @@ import { getterNamesFromJs } from './provider-schema/names.js';
 import { providers } from './provider-schema/types.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = join(repoRoot, 'test/terraform/schema');
+const outDir = join(repoRoot, 'scripts/provider-schema/snapshot');
 
 /** Resource and data types used by the top-level *.tf files, so new ones are never missed. */
 async function typesInModule(dir: string): Promise<{ resources: string[]; data: string[] }> {

@@ -4,7 +4,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { buildAll, bundlesAreStale } from '../scripts/build.js';
-import { type RunningStore, startDynalite } from './support/dynalite.js';
+import { type RunningStore, startDynalite } from '../scripts/lib/dynalite.js';
 
 let store: RunningStore | undefined;
 

@@ -5,8 +5,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
-import { lambdaContext, restEvent } from '../../test/support/lambda-fixtures.js';
-import { type RunningCli, requestLines, rssMb, startCli } from '../../test/support/local-cli.js';
+import { lambdaContext, restEvent } from '../lib/lambda-fixtures.js';
+import { type RunningCli, requestLines, rssMb, startCli } from '../lib/local-cli.js';
 import { quantile } from './stats.js';
 import type { FunctionKey } from './variants.js';
 

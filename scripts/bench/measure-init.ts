@@ -40,7 +40,7 @@ export const lambdaEnvironment = (
   AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
 });
 
-export const runProbe = (
+const runProbe = (
   probe: string,
   entry: string,
   key: FunctionKey,

@@ -34,7 +34,7 @@ const main = async (): Promise<void> => {
   const initMs = performance.now() - start;
 
   // Loaded only after init: its node:crypto import must not warm anything the handler needs.
-  const { lambdaContext, restEvent } = await import('../../test/support/lambda-fixtures.js');
+  const { lambdaContext, restEvent } = await import('../lib/lambda-fixtures.js');
   const tenantId = key === 'isolated' ? 'Tenant-1' : undefined;
   const path = key === 'isolated' ? '/isolated' : '/standard';
   const headers: Record<string, string> = tenantId === undefined ? {} : { 'x-tenant-id': tenantId };

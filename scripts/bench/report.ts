@@ -320,7 +320,7 @@ export const renderMarkdown = (report: BenchReport, notes: string): string => {
   if (scoped !== undefined) {
     lines.push('## Tenant-scoped credentials (IAM data isolation)', '');
     lines.push(
-      'The isolated function with `TENANT_DATA_ROLE_ARN` set (the Terraform default) against the same bundle without it. STS is a loopback AssumeRole stand-in (`test/support/sts-stand-in.ts`), so the first-invoke difference is the client-side cost of the call (STS client chunk, signing, XML parsing) plus a loopback round trip; in AWS add one HTTPS round trip to the Regional STS endpoint, for which STS publishes no latency figure.',
+      'The isolated function with `TENANT_DATA_ROLE_ARN` set (the Terraform default) against the same bundle without it. STS is a loopback AssumeRole stand-in (`scripts/lib/sts-stand-in.ts`), so the first-invoke difference is the client-side cost of the call (STS client chunk, signing, XML parsing) plus a loopback round trip; in AWS add one HTTPS round trip to the Regional STS endpoint, for which STS publishes no latency figure.',
       '',
       table(
         ['isolated function', 'init', '1st invoke', 'cold request', 'STS calls per environment'],

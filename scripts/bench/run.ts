@@ -9,8 +9,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { startStsStandIn } from '../../test/support/sts-stand-in.js';
 import { ROOT } from '../build.js';
+import { startStsStandIn } from '../lib/sts-stand-in.js';
 import { barChart } from './chart.js';
 import {
   idleTenantMemory,

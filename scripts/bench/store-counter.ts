@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { createCountersTable } from '../../test/support/dynalite.js';
+import { createCountersTable } from '../lib/dynalite.js';
 
 export interface CountingStore {
   endpoint: string;

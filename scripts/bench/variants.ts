@@ -84,7 +84,7 @@ interface StepSpec {
 }
 
 /** The build steps, each adding one thing to the one before; the last should equal shipped. */
-export const STEPS: StepSpec[] = [
+const STEPS: StepSpec[] = [
   {
     id: 'esbuild-default',
     description: 'esbuild bundle+minify with default resolution (SDK CommonJS builds)',
@@ -132,7 +132,7 @@ const hashDir = (dir: string): string => {
 const STATIC_IMPORT = /\bfrom\s*"(\.{1,2}\/[^"]+)"|\bimport\s*"(\.{1,2}\/[^"]+)"/g;
 
 /** The entry and every file it reaches through static relative imports. */
-export const initPath = (entry: string): string[] => {
+const initPath = (entry: string): string[] => {
   const seen = new Set<string>();
   const visit = (file: string): void => {
     if (seen.has(file)) return;

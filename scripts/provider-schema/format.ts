@@ -1,7 +1,7 @@
 /**
- * The shape of the committed provider schema snapshots (test/terraform/schema/*.json).
+ * The shape of the committed provider schema snapshots (scripts/provider-schema/snapshot/*.json).
  *
- * Written by scripts/provider-schema.ts, read by test/terraform/lib/schema.ts. One file per
+ * Written by scripts/provider-schema.ts, read by scripts/lib/terraform/schema.ts. One file per
  * provider; keys are sorted so a regenerated snapshot diffs cleanly.
  */
 

@@ -4,7 +4,7 @@
  * escapes a handler is an internal error and gets a generic 500 body, so no SDK message or stack
  * trace ever reaches a client.
  */
-export class HttpError extends Error {
+class HttpError extends Error {
   override readonly name: string = 'HttpError';
   readonly statusCode: number;
   /** Stable, machine-readable error code for the response body. */

@@ -33,6 +33,13 @@ export const LAMBDA_INIT_TIMEOUT_MS = 10_000;
 export const LAMBDA_TIMEOUT_SECONDS = { min: 1, max: 900 } as const;
 export const LAMBDA_MEMORY_MB = { min: 128, max: 10_240 } as const;
 
+/**
+ * A role session assumed with role chaining (the authorizer's execution role assuming the tenant
+ * data role) lasts at most one hour; DurationSeconds is at least 900.
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (DurationSeconds)
+ */
+export const ROLE_CHAINING_SESSION_SECONDS = { min: 900, max: 3600 } as const;
+
 // API Gateway (REST) ─────────────────────────────────────────────────────────────────────────
 
 /**
@@ -48,10 +55,10 @@ export const REST_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 export const REST_DEFAULT_INTEGRATION_TIMEOUT_SECONDS = 29;
 
 /**
- * Authorizer result TTL: 300 s by default, at most 3600 s; 0 turns caching off.
+ * Authorizer result TTL: at most 3600 s; 0 turns caching off.
  * https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html (authorizerResultTtlInSeconds)
  */
-export const AUTHORIZER_TTL_SECONDS = { default: 300, max: 3600 } as const;
+export const AUTHORIZER_TTL_SECONDS = { max: 3600 } as const;
 
 /**
  * Stage names: letters, digits, hyphens and underscores, at most 128 characters.

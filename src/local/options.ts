@@ -3,6 +3,13 @@
  * OptionsError whose message is the one line the CLI prints.
  */
 import { parseArgs } from 'node:util';
+import {
+  AUTHORIZER_TTL_SECONDS,
+  LAMBDA_MEMORY_MB,
+  LAMBDA_TIMEOUT_SECONDS,
+  REST_DEFAULT_INTEGRATION_TIMEOUT_SECONDS,
+  STAGE_NAME_PATTERN,
+} from './aws-limits.js';
 
 export interface LocalOptions {
   port: number;
@@ -33,28 +40,115 @@ export class OptionsError extends Error {
   override readonly name = 'OptionsError';
 }
 
-export const DEFAULT_DATA_DIR = '.local';
+const DEFAULT_DATA_DIR = '.local';
 
-export const USAGE = `Usage: npm start -- [options]
+/**
+ * The defaults of variables.tf that the local stack applies too (test/unit/local/options.test.ts
+ * reads them from variables.tf), so `npm start` runs what `terraform apply` deploys.
+ */
+export const TERRAFORM_DEFAULTS = {
+  lambdaTimeoutSeconds: 10,
+  lambdaMemorySizeMb: 256,
+  authorizerCacheTtlSeconds: 300,
+} as const;
 
-  --port <n>                  port on 127.0.0.1 (default 3000, or $PORT; 0 picks a free one)
-  --stage <name>              API stage in the URL (default dev)
-  --data-dir <dir>            where the store keeps its data (default ${DEFAULT_DATA_DIR}/)
-  --in-memory                 keep the store in memory; every counter starts at zero
-  --functions-dir <dir>       where <function>/index.mjs bundles are (default dist/, built if stale)
-  --timeout <s>               function timeout in seconds (default 10, 1-900)
-  --integration-timeout <s>   API Gateway integration timeout in seconds (default 29)
-  --memory <MB>               memory per environment, caps its heap (default 256, 128-10240)
-  --concurrency <n>           invocations in flight per function before throttling (default 1000)
-  --max-environments <n>      live environments across both functions (default 64)
-  --idle-timeout <s>          idle environments are stopped after this (default 300)
-  --no-authorizer             no tenant id authorizer on /isolated: X-Amz-Tenant-Id is mapped from
-                              the raw x-tenant-id header (tenant_id_authorizer = false)
-  --authorizer-cache-ttl <s>  seconds an authorizer answer is cached per x-tenant-id value
-                              (default 300, 0-3600; 0 turns caching off)
-  --store-endpoint <url>      use this DynamoDB endpoint instead of the embedded store (the table
-                              is created there if missing); excludes --data-dir and --in-memory
-  --help                      this text`;
+/** One command-line flag, as `--help` and the README's flag table list it. */
+export interface FlagDoc {
+  flag: string;
+  /** The value it takes, e.g. `<n>`; none for a switch. */
+  value?: string;
+  description: string;
+  /** Meant for the tests and fault injection rather than for everyday use. */
+  forTests?: true;
+}
+
+/** Every flag of `npm start`, in the order `--help` lists them. */
+export const FLAGS: readonly FlagDoc[] = [
+  {
+    flag: 'port',
+    value: '<n>',
+    description: 'port on 127.0.0.1 (default 3000, or $PORT; 0 picks a free one)',
+  },
+  { flag: 'stage', value: '<name>', description: 'API stage in the URL (default dev)' },
+  {
+    flag: 'data-dir',
+    value: '<dir>',
+    description: `where the store keeps its data (default ${DEFAULT_DATA_DIR}/)`,
+  },
+  { flag: 'in-memory', description: 'keep the store in memory; every counter starts at zero' },
+  {
+    flag: 'no-authorizer',
+    description:
+      'no tenant id authorizer on /isolated: X-Amz-Tenant-Id is mapped from the raw x-tenant-id header (tenant_id_authorizer = false)',
+  },
+  {
+    flag: 'authorizer-cache-ttl',
+    value: '<s>',
+    description: `seconds an authorizer answer is cached per x-tenant-id value (default ${TERRAFORM_DEFAULTS.authorizerCacheTtlSeconds}, 0-${AUTHORIZER_TTL_SECONDS.max}; 0 turns caching off)`,
+  },
+  {
+    flag: 'timeout',
+    value: '<s>',
+    description: `function timeout in seconds (default ${TERRAFORM_DEFAULTS.lambdaTimeoutSeconds}, ${LAMBDA_TIMEOUT_SECONDS.min}-${LAMBDA_TIMEOUT_SECONDS.max})`,
+  },
+  {
+    flag: 'memory',
+    value: '<MB>',
+    description: `memory per environment, caps its heap (default ${TERRAFORM_DEFAULTS.lambdaMemorySizeMb}, ${LAMBDA_MEMORY_MB.min}-${LAMBDA_MEMORY_MB.max})`,
+  },
+  { flag: 'help', description: 'this text' },
+  {
+    flag: 'functions-dir',
+    value: '<dir>',
+    description:
+      'where <function>/index.mjs bundles are (default dist/, which npm start builds if stale)',
+    forTests: true,
+  },
+  {
+    flag: 'store-endpoint',
+    value: '<url>',
+    description:
+      'use this DynamoDB endpoint instead of the embedded store (the table is created there if missing); excludes --data-dir and --in-memory',
+    forTests: true,
+  },
+  {
+    flag: 'integration-timeout',
+    value: '<s>',
+    description: `API Gateway integration timeout in seconds (default ${REST_DEFAULT_INTEGRATION_TIMEOUT_SECONDS})`,
+    forTests: true,
+  },
+  {
+    flag: 'concurrency',
+    value: '<n>',
+    description: 'invocations in flight per function before throttling (default 1000)',
+  },
+  {
+    flag: 'max-environments',
+    value: '<n>',
+    description: 'live environments across both functions (default 64)',
+  },
+  {
+    flag: 'idle-timeout',
+    value: '<s>',
+    description: 'idle environments are stopped after this (default 300)',
+  },
+];
+
+const usageLines = (flags: readonly FlagDoc[]): string[] =>
+  flags.map((doc) => {
+    const name = `--${doc.flag}${doc.value === undefined ? '' : ` ${doc.value}`}`;
+    return `  ${name.padEnd(28)}${doc.description}`;
+  });
+
+export const USAGE = [
+  'Usage: npm start -- [options]',
+  '',
+  ...usageLines(FLAGS.filter((doc) => doc.forTests === undefined)),
+  '',
+  'For tests and fault injection:',
+  '',
+  ...usageLines(FLAGS.filter((doc) => doc.forTests !== undefined)),
+].join('\n');
 
 const integer = (
   name: string,
@@ -88,9 +182,6 @@ const seconds = (
   return Math.round(value * 1000);
 };
 
-// API Gateway stage names: letters, digits, hyphens and underscores, at most 128 characters.
-const STAGE_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
-
 export const parseOptions = (
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -101,23 +192,15 @@ export const parseOptions = (
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        stage: { type: 'string' },
-        'data-dir': { type: 'string' },
-        'in-memory': { type: 'boolean' },
-        'functions-dir': { type: 'string' },
-        timeout: { type: 'string' },
-        'integration-timeout': { type: 'string' },
-        memory: { type: 'string' },
-        concurrency: { type: 'string' },
-        'max-environments': { type: 'string' },
-        'idle-timeout': { type: 'string' },
-        'no-authorizer': { type: 'boolean' },
-        'authorizer-cache-ttl': { type: 'string' },
-        'store-endpoint': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      // Exactly the documented flags: one with a value is a string, one without a switch.
+      options: Object.fromEntries(
+        FLAGS.map((doc) => [
+          doc.flag,
+          doc.value === undefined
+            ? { type: 'boolean' as const, ...(doc.flag === 'help' ? { short: 'h' } : {}) }
+            : { type: 'string' as const },
+        ]),
+      ),
     }));
   } catch (error) {
     // parseArgs explains itself in its first sentence; the rest is advice about `--`.
@@ -132,7 +215,7 @@ export const parseOptions = (
     throw new OptionsError('--in-memory and --data-dir exclude each other');
   }
   const stage = text('stage') ?? 'dev';
-  if (!STAGE_PATTERN.test(stage)) {
+  if (!STAGE_NAME_PATTERN.test(stage)) {
     throw new OptionsError(
       `--stage must be 1-128 letters, digits, hyphens or underscores (got "${stage}")`,
     );
@@ -142,7 +225,13 @@ export const parseOptions = (
   if (dataDir === '') throw new OptionsError('--data-dir must not be empty');
   const functionsDir = text('functions-dir');
   if (functionsDir === '') throw new OptionsError('--functions-dir must not be empty');
-  const timeoutMs = seconds('timeout', text('timeout'), 10, 1, 900);
+  const timeoutMs = seconds(
+    'timeout',
+    text('timeout'),
+    TERRAFORM_DEFAULTS.lambdaTimeoutSeconds,
+    LAMBDA_TIMEOUT_SECONDS.min,
+    LAMBDA_TIMEOUT_SECONDS.max,
+  );
   const storeEndpoint = text('store-endpoint');
   if (storeEndpoint !== undefined) {
     if (values['in-memory'] === true || dataDir !== undefined) {
@@ -170,18 +259,30 @@ export const parseOptions = (
     integrationTimeoutMs: seconds(
       'integration-timeout',
       text('integration-timeout'),
-      29,
+      REST_DEFAULT_INTEGRATION_TIMEOUT_SECONDS,
       0.05,
       300,
     ),
-    memoryMb: integer('memory', text('memory'), 256, 128, 10240),
+    memoryMb: integer(
+      'memory',
+      text('memory'),
+      TERRAFORM_DEFAULTS.lambdaMemorySizeMb,
+      LAMBDA_MEMORY_MB.min,
+      LAMBDA_MEMORY_MB.max,
+    ),
     concurrency: integer('concurrency', text('concurrency'), 1000, 1, 100_000),
     maxEnvironments: integer('max-environments', text('max-environments'), 64, 1, 10_000),
     idleTimeoutMs: seconds('idle-timeout', text('idle-timeout'), 300, 0.1, 86_400),
     authorizer,
     // Whole seconds, as variables.tf validates authorizer_cache_ttl_seconds.
     authorizerCacheTtlMs:
-      integer('authorizer-cache-ttl', text('authorizer-cache-ttl'), 300, 0, 3600) * 1000,
+      integer(
+        'authorizer-cache-ttl',
+        text('authorizer-cache-ttl'),
+        TERRAFORM_DEFAULTS.authorizerCacheTtlSeconds,
+        0,
+        AUTHORIZER_TTL_SECONDS.max,
+      ) * 1000,
     storeEndpoint: storeEndpoint?.replace(/\/$/, ''),
     help: values.help === true,
   };

@@ -5,22 +5,26 @@
  * context. A fixture authorizer (test/e2e/fixtures/functions/authorizer) shows the failures.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableName } from '../../src/local/dynamodb/table.js';
-import { readCounters } from '../support/dynalite.js';
+import { readCounters } from '../../scripts/lib/dynalite.js';
 import {
-  FIXTURE_FUNCTIONS,
   type RawResponse,
   type RunningCli,
   rawRequest,
   startCli,
-} from '../support/local-cli.js';
+} from '../../scripts/lib/local-cli.js';
+import { tableName } from '../../src/local/dynamodb/table.js';
+import {
+  AUTHORIZER_CONFIGURATION_ERROR,
+  INTERNAL_SERVER_ERROR_BODY,
+} from '../../src/local/gateway/answers.js';
+import { FIXTURE_FUNCTIONS } from '../support/fixture-functions.js';
 import {
   type ConfiguredResponse,
   tenantIdGatewayResponses,
 } from '../support/terraform-responses.js';
 
-const INTERNAL = '{"message": "Internal server error"}';
-const AUTHORIZER_ERROR = '{"message":null}';
+const INTERNAL = INTERNAL_SERVER_ERROR_BODY;
+const AUTHORIZER_ERROR = AUTHORIZER_CONFIGURATION_ERROR.body;
 
 const json = (response: RawResponse): Record<string, unknown> =>
   JSON.parse(response.body) as Record<string, unknown>;

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type RunningCli, startCli } from '../../scripts/lib/local-cli.js';
 import { STANDARD_MESSAGE } from '../../src/domain/response-bodies.js';
-import { type RunningCli, startCli } from '../support/local-cli.js';
 
 const get = async (url: string, tenantId?: string): Promise<string> => {
   const response = await fetch(url, {

@@ -6,14 +6,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
-  FIXTURE_FUNCTIONS,
   type RunningCli,
   rawRequest,
   requestLines,
   startCli,
-} from '../support/local-cli.js';
+} from '../../scripts/lib/local-cli.js';
+import {
+  INTEGRATION_TIMEOUT,
+  INTERNAL_SERVER_ERROR_BODY,
+} from '../../src/local/gateway/answers.js';
+import { FIXTURE_FUNCTIONS } from '../support/fixture-functions.js';
 
-const INTERNAL = '{"message": "Internal server error"}';
+const INTERNAL = INTERNAL_SERVER_ERROR_BODY;
 
 interface Answer {
   status: number;
@@ -85,7 +89,7 @@ describe('local stack function failures', () => {
     const answer = await call(slowGateway.isolatedUrl, 'patient', '?action=sleep&ms=3000');
 
     expect(answer.status).toBe(504);
-    expect(answer.body).toBe('{"message": "Endpoint request timed out"}');
+    expect(answer.body).toBe(INTEGRATION_TIMEOUT.body);
   });
 
   it('answers 502 when the handler throws and keeps the environment, as the runtime does', async () => {

@@ -12,19 +12,20 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tableName } from '../../src/local/dynamodb/table.js';
-import { readCounters, startDynalite } from '../support/dynalite.js';
+import { readCounters, startDynalite } from '../../scripts/lib/dynalite.js';
 import {
   eventually,
-  FIXTURE_FUNCTIONS,
   type RawResponse,
   type RunningCli,
   rawRequest,
   startCli,
-} from '../support/local-cli.js';
+} from '../../scripts/lib/local-cli.js';
+import { tableName } from '../../src/local/dynamodb/table.js';
+import { INTERNAL_SERVER_ERROR_BODY } from '../../src/local/gateway/answers.js';
+import { FIXTURE_FUNCTIONS } from '../support/fixture-functions.js';
 
 const TABLE = tableName('local');
-const INTERNAL = '{"message": "Internal server error"}';
+const INTERNAL = INTERNAL_SERVER_ERROR_BODY;
 
 const temporaryDirs: string[] = [];
 const temporaryDir = (): string => {

@@ -15,9 +15,9 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCounters } from '../../scripts/lib/dynalite.js';
+import { type RunningCli, rawRequest, startCli } from '../../scripts/lib/local-cli.js';
 import { tableName } from '../../src/local/dynamodb/table.js';
-import { readCounters } from '../support/dynalite.js';
-import { type RunningCli, rawRequest, startCli } from '../support/local-cli.js';
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20_260_601);
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 300);

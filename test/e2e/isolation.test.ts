@@ -3,7 +3,12 @@
  * request (`x-local-environment-id`) and what every counter reads under concurrency.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type RunningCli, requestLines, startCli } from '../support/local-cli.js';
+import {
+  eventually,
+  type RunningCli,
+  requestLines,
+  startCli,
+} from '../../scripts/lib/local-cli.js';
 
 interface Served {
   tenant: string;

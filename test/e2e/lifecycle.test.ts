@@ -3,7 +3,8 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { eventually, FIXTURE_FUNCTIONS, runCli, startCli } from '../support/local-cli.js';
+import { eventually, runCli, startCli } from '../../scripts/lib/local-cli.js';
+import { FIXTURE_FUNCTIONS } from '../support/fixture-functions.js';
 
 describe('npm start lifecycle', () => {
   it.each([

@@ -11,10 +11,15 @@ import {
   requestLines,
   rssMb,
   startCli,
-} from '../support/local-cli.js';
+} from '../../scripts/lib/local-cli.js';
+import {
+  AUTHORIZER_CONFIGURATION_ERROR,
+  INTERNAL_SERVER_ERROR_BODY,
+  REQUEST_TOO_LARGE,
+} from '../../src/local/gateway/answers.js';
 
-const INTERNAL = '{"message": "Internal server error"}';
-const AUTHORIZER_ERROR = '{"message":null}';
+const INTERNAL = INTERNAL_SERVER_ERROR_BODY;
+const AUTHORIZER_ERROR = AUTHORIZER_CONFIGURATION_ERROR.body;
 
 const environmentOf = async (url: string, tenant: string): Promise<string | null> => {
   const response = await fetch(url, { headers: { 'x-tenant-id': tenant } });
@@ -153,7 +158,7 @@ describe('local stack request size limits', () => {
     );
 
     expect(answers.map((answer) => answer.status)).toEqual([413, 413, 413, 413]);
-    expect(answers.every((answer) => answer.body === '{"message":"Request Too Long"}')).toBe(true);
+    expect(answers.every((answer) => answer.body === REQUEST_TOO_LARGE.body)).toBe(true);
     expect((await rawRequest(cli.standardUrl)).status).toBe(200);
   });
 

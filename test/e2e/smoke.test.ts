@@ -3,8 +3,8 @@
  * the endpoints do not behave (pointed at the wrong URLs), so a green smoke run means something.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningCli, startCli } from '../../scripts/lib/local-cli.js';
 import { runSmoke } from '../../scripts/smoke.js';
-import { type RunningCli, startCli } from '../support/local-cli.js';
 
 describe('smoke flow against the local stack', () => {
   let cli: RunningCli;

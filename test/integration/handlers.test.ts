@@ -3,8 +3,9 @@
  * from the TypeScript sources and from the built bundles in dist/ that Terraform uploads.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { createCountersTable, readCounters } from '../../scripts/lib/dynalite.js';
+import { lambdaContext, restEvent } from '../../scripts/lib/lambda-fixtures.js';
 import { STANDARD_MESSAGE } from '../../src/domain/response-bodies.js';
-import { createCountersTable, readCounters } from '../support/dynalite.js';
 import {
   type LoadedHandler,
   loadHandler,
@@ -12,7 +13,6 @@ import {
   uniqueTableName,
   VARIANTS,
 } from '../support/handlers.js';
-import { lambdaContext, restEvent } from '../support/lambda-fixtures.js';
 
 const endpoint = inject('dynamodbEndpoint');
 

@@ -3,7 +3,8 @@
  * and writes nothing — proved by scanning the table afterwards.
  */
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCountersTable, readCounters } from '../support/dynalite.js';
+import { createCountersTable, readCounters } from '../../scripts/lib/dynalite.js';
+import { lambdaContext, restEvent } from '../../scripts/lib/lambda-fixtures.js';
 import {
   type FunctionKey,
   type LoadedHandler,
@@ -12,7 +13,6 @@ import {
   uniqueTableName,
   VARIANTS,
 } from '../support/handlers.js';
-import { lambdaContext, restEvent } from '../support/lambda-fixtures.js';
 
 const endpoint = inject('dynamodbEndpoint');
 

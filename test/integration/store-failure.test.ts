@@ -6,9 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { createCountersTable, type RunningStore, startDynalite } from '../support/dynalite.js';
+import {
+  createCountersTable,
+  type RunningStore,
+  startDynalite,
+} from '../../scripts/lib/dynalite.js';
+import { lambdaContext, restEvent } from '../../scripts/lib/lambda-fixtures.js';
 import { loadHandler, parseResponse, uniqueTableName, VARIANTS } from '../support/handlers.js';
-import { lambdaContext, restEvent } from '../support/lambda-fixtures.js';
 
 const dataDirs: string[] = [];
 afterAll(() => {

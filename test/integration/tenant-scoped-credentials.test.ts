@@ -10,10 +10,10 @@ import {
   type RunningStore,
   readCounters,
   startDynalite,
-} from '../support/dynalite.js';
+} from '../../scripts/lib/dynalite.js';
+import { lambdaContext, restEvent } from '../../scripts/lib/lambda-fixtures.js';
+import { type StsStandIn, startStsStandIn } from '../../scripts/lib/sts-stand-in.js';
 import { loadHandler, parseResponse, uniqueTableName, VARIANTS } from '../support/handlers.js';
-import { lambdaContext, restEvent } from '../support/lambda-fixtures.js';
-import { type StsStandIn, startStsStandIn } from '../support/sts-stand-in.js';
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/demo-tenant-data';
 

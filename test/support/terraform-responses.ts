@@ -3,7 +3,7 @@
  * stack's answers can be compared with what AWS would send for this configuration.
  */
 import { fileURLToPath } from 'node:url';
-import { loadModule } from '../terraform/lib/index.js';
+import { loadModule } from '../../scripts/lib/terraform/index.js';
 
 export interface ConfiguredResponse {
   status: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblems, parseTf } from './lib/hcl.js';
-import { validateDirectory } from './lib/schema-check.js';
+import { formatProblems, parseTf } from '../../scripts/lib/terraform/hcl.js';
+import { validateDirectory } from '../../scripts/lib/terraform/schema-check.js';
 import { breakFixture, VALID_MAIN_TF, withModule } from './support/fixture.js';
 
 const validate = (mainTf: string): Promise<string[]> =>

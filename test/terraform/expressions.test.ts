@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are HCL expressions as hcl2json writes them, not JS templates
 import { describe, expect, it } from 'vitest';
-import { referencesIn, referenceText } from './lib/expressions.js';
+import { referencesIn, referenceText } from '../../scripts/lib/terraform/expressions.js';
 
 const refs = (value: string): string[] => referencesIn(value).map(referenceText);
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatProblems, listTfFiles, parseTf } from './lib/hcl.js';
+import { formatProblems, listTfFiles, parseTf } from '../../scripts/lib/terraform/hcl.js';
 import { REPO_ROOT } from './support/paths.js';
 
 const files = listTfFiles(REPO_ROOT);

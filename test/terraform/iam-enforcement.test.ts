@@ -5,11 +5,15 @@
  * key is shown to be denied.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { blockBodies, type HclBody, isBody } from '../../scripts/lib/terraform/hcl.js';
+import {
+  allowsKeys,
+  type Condition,
+  renderHcl,
+} from '../../scripts/lib/terraform/iam-condition.js';
+import { loadModule, type Module } from '../../scripts/lib/terraform/module.js';
 import { SHARED_COUNTER_KEY, tenantCounterKey } from '../../src/domain/counter-keys.js';
 import { TENANT_TAG_KEY } from '../../src/store/tenant-scoped-credentials.js';
-import { blockBodies, type HclBody, isBody } from './lib/hcl.js';
-import { allowsKeys, type Condition, renderHcl } from './lib/iam-condition.js';
-import { loadModule, type Module } from './lib/module.js';
 import { REPO_ROOT } from './support/paths.js';
 
 let mod: Module;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadModule } from './lib/module.js';
-import { loadSchema } from './lib/schema.js';
-import { checkModule } from './lib/schema-check.js';
+import { loadModule } from '../../scripts/lib/terraform/module.js';
+import { loadSchema } from '../../scripts/lib/terraform/schema.js';
+import { checkModule } from '../../scripts/lib/terraform/schema-check.js';
 import { REPO_ROOT } from './support/paths.js';
 
 describe('root module (terraform validate, offline)', () => {

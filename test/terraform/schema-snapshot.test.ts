@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadSchema, SCHEMA_DIR, type TypeSchema } from '../../scripts/lib/terraform/schema.js';
 import { providers } from '../../scripts/provider-schema/types.js';
-import { loadSchema, SCHEMA_DIR, type TypeSchema } from './lib/schema.js';
 
 const schema = loadSchema();
 

@@ -14,7 +14,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 
-export const COUNTERS_TABLE = {
+const COUNTERS_TABLE = {
   hashKey: 'pk',
   hashKeyType: 'S',
   billingMode: 'PAY_PER_REQUEST',

@@ -24,7 +24,7 @@ export interface IntegrationResult {
   failure?: string;
 }
 
-export const integrationResult = (outcome: LambdaInvokeOutcome): IntegrationResult => {
+const integrationResult = (outcome: LambdaInvokeOutcome): IntegrationResult => {
   switch (outcome.kind) {
     case 'rejected':
       return { answer: INVOKE_REJECTED, failure: outcome.failure };

@@ -3,7 +3,7 @@
  * route, each with a CORS `OPTIONS` method, under one stage. Matching is exact and
  * case-sensitive, as API Gateway's is.
  */
-import { FUNCTIONS, ROUTE_KEYS, type RouteKey } from '../lambda/functions.js';
+import { ROUTE_KEYS, type RouteKey } from '../lambda/functions.js';
 
 export type Route =
   | { kind: 'invoke'; functionKey: RouteKey; resource: string }
@@ -24,9 +24,6 @@ export const matchRoute = (method: string, path: string, stage: string): Route =
   if (method === 'OPTIONS') return { kind: 'cors', resource };
   return { kind: 'no-route' };
 };
-
-/** The headers a route's request validator requires (main.tf `method_request_parameters`). */
-export const requiredHeaders = (key: RouteKey): readonly string[] => FUNCTIONS[key].requiredHeaders;
 
 /**
  * Headers of the CORS preflight answer (the MOCK integration on each OPTIONS method): the same

@@ -34,7 +34,7 @@ import { type IntegrationResult, invokeIntegration } from './integration.js';
 import { buildProxyEvent, rawHeaderValues } from './proxy-event.js';
 import type { HttpAnswer } from './proxy-result.js';
 import { formatRequestLine } from './request-log.js';
-import { CORS_HEADERS, matchRoute, requiredHeaders } from './routes.js';
+import { CORS_HEADERS, matchRoute } from './routes.js';
 
 export interface GatewayOptions {
   stage: string;
@@ -140,11 +140,12 @@ const authorizerRefusal = (decision: Exclude<AuthorizerDecision, { kind: 'allow'
 };
 
 /**
- * Step 4, validate: the method's request validator. Assumption: an empty value counts as
- * missing. Returns the names of the required headers that are missing.
+ * Step 4, validate: the method's request validator, on the headers main.tf's
+ * `method_request_parameters` require. Assumption: an empty value counts as missing. Returns the
+ * names of the required headers that are missing.
  */
 const missingHeaders = (key: RouteKey, rawHeaders: readonly string[]): string[] =>
-  requiredHeaders(key).filter((name) => {
+  FUNCTIONS[key].requiredHeaders.filter((name) => {
     const value = rawHeaderValues(rawHeaders, name).at(-1);
     return value === undefined || value === '';
   });

@@ -9,7 +9,6 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, PROJECT_ROOT } from '../constants.js';
 import type { ContextData } from './runtime-protocol.js';
 
@@ -90,9 +89,6 @@ export interface FunctionSettings {
 }
 
 export const functionName = (prefix: string, key: FunctionKey): string => `${prefix}-${key}`;
-
-export const bundleUrl = (settings: FunctionSettings, key: FunctionKey): string =>
-  pathToFileURL(bundlePath(key, settings.functionsDir)).href;
 
 const logStreamName = (now: Date): string =>
   `${now.toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;

@@ -35,7 +35,7 @@ export class ThrottledError extends Error {
   override readonly name = 'ThrottledError';
 }
 
-export class PoolClosedError extends Error {
+class PoolClosedError extends Error {
   override readonly name = 'PoolClosedError';
 }
 

@@ -3,6 +3,7 @@
  * execution environments. It reduces every way an invoke can end to a `LambdaInvokeOutcome`;
  * what a caller makes of that (API Gateway's answers) is the caller's business.
  */
+import { pathToFileURL } from 'node:url';
 import {
   LAMBDA_INIT_TIMEOUT_MS,
   LAMBDA_MAX_REQUEST_PAYLOAD_BYTES,
@@ -11,7 +12,7 @@ import {
 } from '../aws-limits.js';
 import { ExecutionEnvironment } from './environment.js';
 import {
-  bundleUrl,
+  bundlePath,
   contextData,
   environmentVariables,
   FUNCTIONS,
@@ -149,7 +150,7 @@ export class LambdaService {
       id,
       key,
       runtimeUrl: this.options.runtimeUrl,
-      bundleUrl: bundleUrl(this.options, functionKey),
+      bundleUrl: pathToFileURL(bundlePath(functionKey, this.options.functionsDir)).href,
       env: environmentVariables(this.options, functionKey),
       memoryMb: this.options.memoryMb,
       initTimeoutMs: LAMBDA_INIT_TIMEOUT_MS,

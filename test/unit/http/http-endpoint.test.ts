@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext, restEvent } from '../../../scripts/lib/lambda-fixtures.js';
 import { BadRequestError } from '../../../src/http/errors.js';
 import { httpEndpoint } from '../../../src/http/http-endpoint.js';
 import { jsonResponse } from '../../../src/http/json-response.js';
-import { lambdaContext, restEvent } from '../../support/lambda-fixtures.js';
 
 const okLogic = vi.fn(async () => jsonResponse(200, { ok: true }));
 

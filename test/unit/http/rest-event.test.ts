@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { restEvent } from '../../../scripts/lib/lambda-fixtures.js';
 import { BadRequestError } from '../../../src/http/errors.js';
 import { isRestProxyEvent, singleHeader } from '../../../src/http/rest-event.js';
-import { restEvent } from '../../support/lambda-fixtures.js';
 
 describe('isRestProxyEvent', () => {
   it('accepts a REST API proxy event', () => {

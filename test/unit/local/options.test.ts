@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OptionsError, parseOptions } from '../../../src/local/options.js';
+import { ROOT } from '../../../scripts/build.js';
+import { flagsSection, flagsTable } from '../../../scripts/lib/flags-table.js';
+import { FLAGS, OptionsError, parseOptions, USAGE } from '../../../src/local/options.js';
 
 describe('parseOptions', () => {
   it('defaults to port 3000, stage dev, data in .local and the Terraform function defaults', () => {
@@ -73,5 +77,24 @@ describe('parseOptions for the authorizer and the store endpoint', () => {
     [['--store-endpoint', 'http://127.0.0.1:8000', '--in-memory']],
   ])('refuses %j with an OptionsError', (argv) => {
     expect(() => parseOptions(argv, {})).toThrow(OptionsError);
+  });
+});
+
+describe('the flag documentation', () => {
+  it('lists in the README exactly the flags --help lists, with the same words', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+    expect(flagsSection(readme)).toBe(flagsTable());
+  });
+
+  it('lists every flag in --help, the ones for tests in a section of their own', () => {
+    const [everyday, forTests] = USAGE.split('For tests and fault injection:');
+    for (const doc of FLAGS) {
+      expect(doc.forTests === undefined ? everyday : forTests).toContain(`--${doc.flag}`);
+    }
+  });
+
+  it('refuses a flag that is not documented', () => {
+    expect(() => parseOptions(['--max-starting', '2'], {})).toThrow(OptionsError);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AUTHORIZER_CONFIGURATION_ERROR,
   GATEWAY_RESPONSE_HEADERS,
   TENANT_ID_ACCESS_DENIED,
   TENANT_ID_UNAUTHORIZED,
@@ -31,14 +30,5 @@ describe('local gateway responses', () => {
 
   it('adds the headers main.tf gives every default 4XX and 5XX gateway response', async () => {
     expect(GATEWAY_RESPONSE_HEADERS).toEqual(await defaultGatewayResponseHeaders());
-  });
-
-  it('answers an authorizer failure with the default 500 and a null message', () => {
-    expect(AUTHORIZER_CONFIGURATION_ERROR).toEqual({
-      statusCode: 500,
-      errorType: 'AuthorizerConfigurationException',
-      body: '{"message":null}',
-      responseType: 'AUTHORIZER_CONFIGURATION_ERROR',
-    });
   });
 });

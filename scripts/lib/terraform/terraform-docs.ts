@@ -5,8 +5,8 @@
  */
 import type { HclValue, Module } from './module.js';
 
-export const BEGIN_MARKER = '<!-- BEGIN_TF_DOCS -->';
-export const END_MARKER = '<!-- END_TF_DOCS -->';
+const BEGIN_MARKER = '<!-- BEGIN_TF_DOCS -->';
+const END_MARKER = '<!-- END_TF_DOCS -->';
 
 const escapeName = (name: string) => name.replaceAll('_', '\\_');
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', '<br>');

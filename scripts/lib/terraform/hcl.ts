@@ -79,7 +79,7 @@ export async function parseDir(dir: string): Promise<{ files: ParsedFile[]; prob
 }
 
 /** The first lines where two texts differ, as `-`/`+` pairs with line numbers. */
-export function describeDiff(actual: string, expected: string, limit = 5): string {
+function describeDiff(actual: string, expected: string, limit = 5): string {
   const a = actual.split('\n');
   const b = expected.split('\n');
   const lines: string[] = [];

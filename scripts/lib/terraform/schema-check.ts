@@ -7,7 +7,7 @@
  *   const problems = await validateDirectory(repoRoot);
  *   const problems = checkModule(await loadModule(dir), loadSchema());
  */
-import type { TypeSchema } from '../../../scripts/provider-schema/format.js';
+import type { TypeSchema } from '../../provider-schema/format.js';
 import { type BlockKind, BodyChecker } from './body-check.js';
 import { blockBodies, type HclBody } from './hcl.js';
 import { loadModule, type Module, type TypedBlock } from './module.js';

@@ -43,14 +43,14 @@ export const startDynalite = async (
   };
 };
 
-export const storeClient = (endpoint: string): DynamoDBClient =>
+const storeClient = (endpoint: string): DynamoDBClient =>
   new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
 
-/** Creates a counters table from the one definition the local stack uses (src/local/table.ts). */
+/** Creates a counters table from the one definition the local stack uses (src/local/dynamodb/table.ts). */
 export const createCountersTable = async (endpoint: string, tableName: string): Promise<void> => {
   const client = storeClient(endpoint);
   try {

@@ -1,7 +1,7 @@
 /**
  * The offline Terraform checks in one import, for structural tests:
  *
- *   import { loadModule, validateDirectory, formatProblemsInDir } from './lib/index.js';
+ *   import { loadModule, validateDirectory, formatProblemsInDir } from '../../scripts/lib/terraform/index.js';
  *   const mod = await loadModule(REPO_ROOT);          // parsed module (see module.ts)
  *   expect(await validateDirectory(REPO_ROOT)).toEqual([]);   // terraform validate, offline
  *   expect(await formatProblemsInDir(REPO_ROOT)).toEqual([]); // terraform fmt -check, offline

@@ -1,5 +1,5 @@
 /**
- * Loads the committed provider schema snapshots (test/terraform/schema/*.json, written by
+ * Loads the committed provider schema snapshots (scripts/provider-schema/snapshot/*.json, written by
  * scripts/provider-schema.ts) and merges them into one lookup.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,15 +9,21 @@ import type {
   Provenance,
   ProviderSchemaSnapshot,
   TypeSchema,
-} from '../../../scripts/provider-schema/format.js';
+} from '../../provider-schema/format.js';
 
 export type {
   BlockSchema,
   Provenance,
   TypeSchema,
-} from '../../../scripts/provider-schema/format.js';
+} from '../../provider-schema/format.js';
 
-export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema');
+export const SCHEMA_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'provider-schema',
+  'snapshot',
+);
 
 export interface Schema {
   /** Provider local name (aws, archive) → its snapshot's provenance. */

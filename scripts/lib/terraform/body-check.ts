@@ -4,13 +4,13 @@
  * block counts for its block), blocks use block syntax, single blocks appear once, and the
  * meta-arguments Terraform itself handles are accepted.
  */
-import type { BlockSchema, TypeSchema } from '../../../scripts/provider-schema/format.js';
+import type { BlockSchema, TypeSchema } from '../../provider-schema/format.js';
 import { blockBodies, type HclBody, type HclValue, isBody } from './hcl.js';
 
 type BodySchema = Pick<BlockSchema, 'arguments' | 'blocks'>;
 
 /** Meta-arguments and blocks Terraform accepts in a resource or data block of any type. */
-export const META = {
+const META = {
   resource: [
     'count',
     'for_each',

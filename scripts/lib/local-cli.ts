@@ -8,12 +8,9 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAll, ROOT } from '../../scripts/build.js';
+import { buildAll, ROOT } from '../build.js';
 
 const CLI = fileURLToPath(new URL('../../src/local/cli.ts', import.meta.url));
-export const FIXTURE_FUNCTIONS = fileURLToPath(
-  new URL('../e2e/fixtures/functions', import.meta.url),
-);
 
 export interface RunningCli {
   standardUrl: string;
@@ -53,7 +50,7 @@ let bundles: Promise<string> | undefined;
  * Not dist/ itself: another run of `npm run build` or of the test suite may rebuild dist/
  * (deleting it first) while these tests' environments are loading it.
  */
-export const privateBundles = (): Promise<string> => {
+const privateBundles = (): Promise<string> => {
   bundles ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'local-stack-dist-'));
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));

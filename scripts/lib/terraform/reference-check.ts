@@ -5,7 +5,7 @@
  * used exactly when the block has count or for_each, and `each`/`count` appear only where
  * for_each/count is set.
  */
-import type { TypeSchema } from '../../../scripts/provider-schema/format.js';
+import type { TypeSchema } from '../../provider-schema/format.js';
 import { type Reference, referencesIn, referenceText } from './expressions.js';
 import { blockBodies, type HclBody, type HclValue, isBody } from './hcl.js';
 import type { Module, TypedBlock } from './module.js';
