@@ -19,63 +19,74 @@ provider "aws" {
 ################################################################################
 
 locals {
-  # Every function is one entry; they differ only in data. Keys match src/handlers/<key>.ts and
-  # dist/<key>/, and for routes the URL path /<key>. Every entry has the same attributes.
+  # Every function is one entry. Keys match src/handlers/<key>.ts, dist/<key>/ and, for routes,
+  # the URL path /<key>; FUNCTIONS in src/local/lambda/functions.ts mirrors this map for the local
+  # stack. The entries differ only in data: the same attributes in the same order, in three
+  # groups separated by a blank line.
+  #
+  # 1. What the function is: its description, and whether it is deployed (the authorizer only
+  #    with tenant_id_authorizer).
+  # 2. How it is routed and authorized: behind GET /<key> or not (API Gateway calls the
+  #    authorizer itself), PER_TENANT isolation, the authorizer (CUSTOM), the headers the request
+  #    validator requires, and the integration's X-Amz-Tenant-Id mapping. Only isolated maps a
+  #    tenant id (from the authorizer's answer, else the raw header): Lambda refuses one for a
+  #    function without tenant isolation, so standard only echoes x-tenant-id.
+  # 3. What it may touch: TABLE_NAME, and the partition keys its own role may write
+  #    (dynamodb:LeadingKeys): SHARED for standard, TENANT#* for isolated. With
+  #    tenant_scoped_credentials the isolated role gets no table access, only the tenant data
+  #    role, which allows the tagged tenant's row alone. The authorizer touches only its logs.
   all_functions = {
     standard = {
       description = "GET /standard: no tenant isolation; every tenant increments one shared counter"
       enabled     = true
-      route       = true
-      # The only row this function may write, with its own role.
+
+      route                          = true
+      tenant_isolation               = false
+      authorization                  = "NONE"
+      method_request_parameters      = {}
+      integration_request_parameters = {}
+
       uses_table               = true
       table_access             = true
       leading_keys_test        = "ForAllValues:StringEquals"
       leading_keys             = ["SHARED"]
       assumes_tenant_data_role = false
-      tenant_isolation         = false
-      authorization            = "NONE"
-      # x-tenant-id is optional here and only echoed. No X-Amz-Tenant-Id mapping: Lambda
-      # refuses an invoke that carries a tenant id for a function without tenant isolation.
-      method_request_parameters      = {}
-      integration_request_parameters = {}
     }
     isolated = {
       description = "GET /isolated: PER_TENANT isolation; each tenant increments its own counter"
       enabled     = true
-      route       = true
-      # With tenant-scoped credentials this role cannot touch the table at all: it may only
-      # assume the tenant data role, whose policy allows the tagged tenant's row alone.
-      # Without them, it may write tenant rows (TENANT#<id>), never the shared row.
-      uses_table               = true
-      table_access             = !var.tenant_scoped_credentials
-      leading_keys_test        = "ForAllValues:StringLike"
-      leading_keys             = ["TENANT#*"]
-      assumes_tenant_data_role = var.tenant_scoped_credentials
-      tenant_isolation         = true
-      authorization            = var.tenant_id_authorizer ? "CUSTOM" : "NONE"
-      # x-tenant-id is required (checked by the request validator) and becomes the tenant id
-      # Lambda routes on: taken from the authorizer's answer when it is on (only ids that
-      # passed the policy), else straight from the header as in the original pattern.
+
+      route            = true
+      tenant_isolation = true
+      authorization    = var.tenant_id_authorizer ? "CUSTOM" : "NONE"
       method_request_parameters = {
         "method.request.header.x-tenant-id" = true
       }
       integration_request_parameters = {
         "integration.request.header.X-Amz-Tenant-Id" = var.tenant_id_authorizer ? "context.authorizer.tenantId" : "method.request.header.x-tenant-id"
       }
+
+      uses_table               = true
+      table_access             = !var.tenant_scoped_credentials
+      leading_keys_test        = "ForAllValues:StringLike"
+      leading_keys             = ["TENANT#*"]
+      assumes_tenant_data_role = var.tenant_scoped_credentials
     }
     authorizer = {
-      description                    = "Tenant id authorizer of GET /isolated: applies the tenant id policy at the edge"
-      enabled                        = var.tenant_id_authorizer
+      description = "Tenant id authorizer of GET /isolated: applies the tenant id policy at the edge"
+      enabled     = var.tenant_id_authorizer
+
       route                          = false
-      uses_table                     = false
-      table_access                   = false
-      leading_keys_test              = "ForAllValues:StringEquals"
-      leading_keys                   = []
-      assumes_tenant_data_role       = false
       tenant_isolation               = false
       authorization                  = "NONE"
       method_request_parameters      = {}
       integration_request_parameters = {}
+
+      uses_table               = false
+      table_access             = false
+      leading_keys_test        = "ForAllValues:StringEquals"
+      leading_keys             = []
+      assumes_tenant_data_role = false
     }
   }
 
@@ -194,7 +205,10 @@ data "aws_iam_policy_document" "function" {
 resource "aws_iam_role_policy" "function" {
   for_each = local.functions
 
-  name   = "counters-and-logs"
+  # Each role holds this one inline policy, so the name only has to be unique within the role and
+  # true for every function: the statements differ (counters, the tenant data role, or logs
+  # alone), but each grants only what its function needs. The role name already says which.
+  name   = "least-privilege"
   role   = aws_iam_role.function[each.key].id
   policy = data.aws_iam_policy_document.function[each.key].json
 }

@@ -1,7 +1,7 @@
 import { BadRequestError } from '../http/errors.js';
 
 /**
- * The product's tenant id policy (DESIGN.md, "Tenant id policy").
+ * The product's tenant id policy (docs/architecture.md, "Tenant id policy").
  *
  * Lambda itself accepts 1–256 characters from `[a-zA-Z0-9._:/=+\-@ ]` for a tenant id; an
  * invoke with anything else fails inside AWS. Ours is a strict subset of that set — no
@@ -12,8 +12,11 @@ import { BadRequestError } from '../http/errors.js';
  */
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:=+@-]{0,127}$/;
 
-export const TENANT_ID_RULE =
-  'x-tenant-id must be 1-128 characters from letters, digits and . _ : = + @ -, starting with a letter or digit';
+/** The policy in words, without naming where the id comes from (a header or a token claim). */
+export const TENANT_ID_FORMAT =
+  '1-128 characters from letters, digits and . _ : = + @ -, starting with a letter or digit';
+
+export const TENANT_ID_RULE = `x-tenant-id must be ${TENANT_ID_FORMAT}`;
 
 export class InvalidTenantIdError extends BadRequestError {
   override readonly name = 'InvalidTenantIdError';

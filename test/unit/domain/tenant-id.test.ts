@@ -63,7 +63,8 @@ describe('parseTenantId', () => {
 });
 
 describe('TENANT_ID_PATTERN', () => {
-  // Lambda's own rule for tenant ids (DESIGN.md): 1–256 characters of [a-zA-Z0-9._:/=+\-@ ].
+  // Lambda's own rule for tenant ids (docs/architecture.md, "Tenant id policy"): 1–256
+  // characters of [a-zA-Z0-9._:/=+\-@ ].
   const lambdaAccepts = (id: string) => /^[a-zA-Z0-9._:/=+\-@ ]{1,256}$/.test(id);
   // STS session tag values: [\p{L}\p{Z}\p{N}_.:/=+\-@]*, at most 256 (API_Tag).
   const sessionTagAccepts = (id: string) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u.test(id);
