@@ -24,17 +24,20 @@ locals {
   # stack. The entries differ only in data: the same attributes in the same order, in three
   # groups separated by a blank line.
   #
-  # 1. What the function is: its description, and whether it is deployed (the authorizer only
-  #    with tenant_id_authorizer).
+  # 1. What the function is: its description, and whether it is deployed (the authorizer always
+  #    in jwt mode, in header mode only with tenant_id_authorizer).
   # 2. How it is routed and authorized: behind GET /<key> or not (API Gateway calls the
-  #    authorizer itself), PER_TENANT isolation, the authorizer (CUSTOM), the headers the request
-  #    validator requires, and the integration's X-Amz-Tenant-Id mapping. Only isolated maps a
-  #    tenant id (from the authorizer's answer, else the raw header): Lambda refuses one for a
-  #    function without tenant isolation, so standard only echoes x-tenant-id.
+  #    authorizer itself), PER_TENANT isolation, the authorizer (CUSTOM: both routes in jwt mode,
+  #    /isolated in header mode with tenant_id_authorizer), the headers the request validator
+  #    requires (x-tenant-id on /isolated in header mode; jwt mode ignores it), and the
+  #    integration's X-Amz-Tenant-Id mapping. Only isolated maps a tenant id (from the
+  #    authorizer's answer, else the raw header): Lambda refuses one for a function without tenant
+  #    isolation, so standard only echoes the tenant.
   # 3. What it may touch: TABLE_NAME, and the partition keys its own role may write
   #    (dynamodb:LeadingKeys): SHARED for standard, TENANT#* for isolated. With
-  #    tenant_scoped_credentials the isolated role gets no table access, only the tenant data
-  #    role, which allows the tagged tenant's row alone. The authorizer touches only its logs.
+  #    tenant_scoped_credentials the authorizer brokers the tenant's credentials (it alone may
+  #    assume the tenant data role) and the isolated function receives them in the authorizer's
+  #    answer, so its own role gets no table access at all.
   all_functions = {
     standard = {
       description = "GET /standard: no tenant isolation; every tenant increments one shared counter"
@@ -42,39 +45,39 @@ locals {
 
       route                          = true
       tenant_isolation               = false
-      authorization                  = "NONE"
+      authorization                  = var.tenant_identity == "jwt" ? "CUSTOM" : "NONE"
       method_request_parameters      = {}
       integration_request_parameters = {}
 
-      uses_table               = true
-      table_access             = true
-      leading_keys_test        = "ForAllValues:StringEquals"
-      leading_keys             = ["SHARED"]
-      assumes_tenant_data_role = false
+      uses_table                  = true
+      table_access                = true
+      leading_keys_test           = "ForAllValues:StringEquals"
+      leading_keys                = ["SHARED"]
+      brokers_tenant_credentials  = false
+      receives_tenant_credentials = false
     }
     isolated = {
       description = "GET /isolated: PER_TENANT isolation; each tenant increments its own counter"
       enabled     = true
 
-      route            = true
-      tenant_isolation = true
-      authorization    = var.tenant_id_authorizer ? "CUSTOM" : "NONE"
-      method_request_parameters = {
-        "method.request.header.x-tenant-id" = true
-      }
+      route                     = true
+      tenant_isolation          = true
+      authorization             = var.tenant_identity == "jwt" || var.tenant_id_authorizer ? "CUSTOM" : "NONE"
+      method_request_parameters = var.tenant_identity == "header" ? { "method.request.header.x-tenant-id" = true } : {}
       integration_request_parameters = {
-        "integration.request.header.X-Amz-Tenant-Id" = var.tenant_id_authorizer ? "context.authorizer.tenantId" : "method.request.header.x-tenant-id"
+        "integration.request.header.X-Amz-Tenant-Id" = var.tenant_identity == "jwt" || var.tenant_id_authorizer ? "context.authorizer.tenantId" : "method.request.header.x-tenant-id"
       }
 
-      uses_table               = true
-      table_access             = !var.tenant_scoped_credentials
-      leading_keys_test        = "ForAllValues:StringLike"
-      leading_keys             = ["TENANT#*"]
-      assumes_tenant_data_role = var.tenant_scoped_credentials
+      uses_table                  = true
+      table_access                = !var.tenant_scoped_credentials
+      leading_keys_test           = "ForAllValues:StringLike"
+      leading_keys                = ["TENANT#*"]
+      brokers_tenant_credentials  = false
+      receives_tenant_credentials = var.tenant_scoped_credentials
     }
     authorizer = {
-      description = "Tenant id authorizer of GET /isolated: applies the tenant id policy at the edge"
-      enabled     = var.tenant_id_authorizer
+      description = "Tenant authorizer of the API: applies the tenant id policy or verifies the JWT at the edge"
+      enabled     = var.tenant_identity == "jwt" || var.tenant_id_authorizer
 
       route                          = false
       tenant_isolation               = false
@@ -82,11 +85,12 @@ locals {
       method_request_parameters      = {}
       integration_request_parameters = {}
 
-      uses_table               = false
-      table_access             = false
-      leading_keys_test        = "ForAllValues:StringEquals"
-      leading_keys             = []
-      assumes_tenant_data_role = false
+      uses_table                  = false
+      table_access                = false
+      leading_keys_test           = "ForAllValues:StringEquals"
+      leading_keys                = []
+      brokers_tenant_credentials  = var.tenant_scoped_credentials
+      receives_tenant_credentials = false
     }
   }
 
@@ -96,21 +100,97 @@ locals {
   # The functions behind an API route (not the authorizer).
   routes = { for key, function in local.functions : key => function if function.route }
 
+  # The routes behind the authorizer; each gets an authorizer of its own (see below).
+  authorized_routes = { for key, route in local.routes : key => route if route.authorization == "CUSTOM" }
+
   dist_dir = "${path.module}/dist"
 
   # Session tag carrying the tenant id; the tenant data role's policy reads it back as
-  # aws:PrincipalTag/tenant_id. Must match TENANT_TAG_KEY in src/store/tenant-scoped-credentials.ts.
+  # aws:PrincipalTag/tenant_id. Must match TENANT_TAG_KEY in src/identity/tenant-credentials.ts.
   tenant_tag_key = "tenant_id"
 
-  # The tenant id policy in words, as the functions say it (TENANT_ID_RULE in
-  # src/domain/tenant-id.ts); used in the authorizer's refusal.
-  tenant_id_rule = "x-tenant-id must be 1-128 characters from letters, digits and . _ : = + @ -, starting with a letter or digit"
+  # How long the brokered credentials last. They must outlast a cached authorizer answer plus one
+  # function run; AssumeRole takes at least 900 seconds, and role chaining (a Lambda role
+  # assuming another role) caps a session at 3600, which a precondition below enforces.
+  # https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+  tenant_session_seconds = max(900, var.authorizer_cache_ttl_seconds + var.lambda_timeout)
+
+  # The tenant id policy in words, as the functions say it (TENANT_ID_FORMAT and TENANT_ID_RULE in
+  # src/domain/tenant-id.ts); used in the authorizer's refusals.
+  tenant_id_format = "1-128 characters from letters, digits and . _ : = + @ -, starting with a letter or digit"
+  tenant_id_rule   = "x-tenant-id must be ${local.tenant_id_format}"
+
+  # jwt mode: the issuer whose tokens the authorizer accepts, the audience (app client id) they
+  # must carry and where its signing keys are; null in header mode. Without jwt_issuer the module's
+  # own user pool issues them; its endpoint has no scheme (cognito-idp.REGION.amazonaws.com/ID).
+  # https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/r/cognito_user_pool.html.markdown
+  create_user_pool = var.tenant_identity == "jwt" && var.jwt_issuer == null
+  jwt_issuer = var.tenant_identity != "jwt" ? null : (
+    local.create_user_pool ? "https://${one(aws_cognito_user_pool.tenants[*].endpoint)}" : var.jwt_issuer
+  )
+  jwt_audience = var.tenant_identity != "jwt" ? null : (
+    local.create_user_pool ? one(aws_cognito_user_pool_client.cli[*].id) : var.jwt_audience
+  )
+  # Cognito publishes a pool's keys under the issuer URL.
+  # https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
+  jwt_jwks_url = var.tenant_identity != "jwt" ? null : coalesce(var.jwt_jwks_url, "${local.jwt_issuer}/.well-known/jwks.json")
+
+  # The user pool attribute holding the tenant id; tokens carry it as the claim custom:tenant_id.
+  user_pool_tenant_attribute = "tenant_id"
+
+  # What API Gateway answers, per identity mode, when the authorizer refuses a request: clear JSON
+  # instead of its defaults. header: the client sent a bad or no tenant id, not an authentication
+  # problem, so both are 400s whose bodies match what the function and the request validator
+  # answer for the same mistakes. jwt: no valid token is a 401 that names the scheme (RFC 6750),
+  # a valid token without a valid tenant claim a 403. Header values are static ('quoted').
+  # https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+  identity_gateway_responses = {
+    header = {
+      ACCESS_DENIED = {
+        status = "400"
+        body = jsonencode({
+          error   = "InvalidTenantId"
+          message = "Invalid tenant id: ${local.tenant_id_rule}"
+        })
+        headers = {}
+      }
+      UNAUTHORIZED = {
+        status = "400"
+        body = jsonencode({
+          message = "Missing required request parameters: [x-tenant-id]"
+        })
+        headers = {}
+      }
+    }
+    jwt = {
+      ACCESS_DENIED = {
+        status = "403"
+        body = jsonencode({
+          error   = "InvalidTenantClaim"
+          message = "The token's ${var.jwt_tenant_claim} claim is missing or is not a valid tenant id: it must be ${local.tenant_id_format}"
+        })
+        headers = {}
+      }
+      UNAUTHORIZED = {
+        status = "401"
+        body = jsonencode({
+          message = "Unauthorized"
+        })
+        headers = {
+          "WWW-Authenticate" = "'Bearer'"
+        }
+      }
+    }
+  }
 
   cors_headers = {
-    "Access-Control-Allow-Headers" = "'Content-Type,x-tenant-id'"
+    "Access-Control-Allow-Headers" = "'Content-Type,Authorization,x-tenant-id'"
     "Access-Control-Allow-Methods" = "'GET,OPTIONS'"
     "Access-Control-Allow-Origin"  = "'*'"
   }
+
+  # The curl option that names the tenant: the header itself, or a token that carries it.
+  curl_identity_option = var.tenant_identity == "jwt" ? "-H \"Authorization: Bearer $TOKEN\"" : "-H 'x-tenant-id: Tenant-1'"
 }
 
 ################################################################################
@@ -183,9 +263,10 @@ data "aws_iam_policy_document" "function" {
     }
   }
 
-  # The isolated function's only way to the table: tenant-scoped credentials.
+  # The authorizer brokers the tenant credentials: it assumes the tenant data role with the
+  # tenant's session tag and hands the credentials to the isolated function in its answer.
   dynamic "statement" {
-    for_each = each.value.assumes_tenant_data_role ? aws_iam_role.tenant_data[*].arn : []
+    for_each = each.value.brokers_tenant_credentials ? aws_iam_role.tenant_data[*].arn : []
 
     content {
       sid       = "AssumeTenantDataRole"
@@ -214,22 +295,24 @@ resource "aws_iam_role_policy" "function" {
 }
 
 ################################################################################
-# IAM: tenant data role, assumed per tenant with a session tag (tenant_scoped_credentials)
+# IAM: tenant data role, assumed by the authorizer per tenant with a session tag
+# (tenant_scoped_credentials); the isolated function writes with the credentials it brokers
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
 ################################################################################
 
 data "aws_iam_policy_document" "tenant_data_trust" {
   count = var.tenant_scoped_credentials ? 1 : 0
 
-  # Only the isolated function's execution role may assume it, and only with the tenant tag,
-  # and with no other tag.
+  # Only the broker's execution role (the authorizer's) may assume it, only with the tenant tag,
+  # and with no other tag. The isolated function, which runs the tenant's code path, cannot: it
+  # gets credentials for the tenant the authorizer established, never for one it names itself.
   statement {
-    sid     = "IsolatedFunctionWithTenantTag"
+    sid     = "AuthorizerWithTenantTag"
     actions = ["sts:AssumeRole", "sts:TagSession"]
 
     principals {
       type        = "AWS"
-      identifiers = [aws_iam_role.function["isolated"].arn]
+      identifiers = [for key, function in local.functions : aws_iam_role.function[key].arn if function.brokers_tenant_credentials]
     }
 
     condition {
@@ -250,7 +333,7 @@ resource "aws_iam_role" "tenant_data" {
   count = var.tenant_scoped_credentials ? 1 : 0
 
   name                 = "${var.prefix}-tenant-data"
-  description          = "Assumed by ${var.prefix}-isolated per tenant; writes only that tenant's counter"
+  description          = "Assumed by ${var.prefix}-authorizer per tenant for ${var.prefix}-isolated; writes only that tenant's counter"
   assume_role_policy   = data.aws_iam_policy_document.tenant_data_trust[0].json
   max_session_duration = 3600
 }
@@ -279,6 +362,108 @@ resource "aws_iam_role_policy" "tenant_data" {
   name   = "tagged-tenant-counter"
   role   = aws_iam_role.tenant_data[0].id
   policy = data.aws_iam_policy_document.tenant_data[0].json
+}
+
+################################################################################
+# Identity: Cognito user pool (tenant_identity = jwt, no jwt_issuer)
+# Users are created by an administrator with their tenant; the authorizer accepts the pool's ID
+# tokens and reads the tenant from their custom:tenant_id claim.
+################################################################################
+
+resource "aws_cognito_user_pool" "tenants" {
+  count = local.create_user_pool ? 1 : 0
+
+  name = "${var.prefix}-tenants"
+
+  # No self sign-up: an immutable attribute can still be chosen at sign-up, so a user could name
+  # any tenant. Only AdminCreateUser (IAM-authorized) creates users, and sets their tenant.
+  # https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/r/cognito_user_pool.html.markdown
+  admin_create_user_config {
+    allow_admin_create_user_only = true
+  }
+
+  # The tenant id: immutable, so once set at creation nobody can change it, not even an admin.
+  # No custom attribute can be required, so a user created without it never gets one: pass
+  # custom:tenant_id to admin-create-user. String constraints keep the plan from showing a
+  # perpetual diff (provider docs, above); 128 is the tenant id policy's maximum.
+  # https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html
+  schema {
+    name                     = local.user_pool_tenant_attribute
+    attribute_data_type      = "String"
+    mutable                  = false
+    developer_only_attribute = false
+    required                 = false
+
+    string_attribute_constraints {
+      min_length = 1
+      max_length = 128
+    }
+  }
+
+  # Length over symbols, so a password survives a shell command line.
+  password_policy {
+    minimum_length                   = 12
+    require_lowercase                = true
+    require_uppercase                = true
+    require_numbers                  = true
+    require_symbols                  = false
+    temporary_password_validity_days = 1
+  }
+
+  # No email or phone to recover with: an administrator resets passwords.
+  account_recovery_setting {
+    recovery_mechanism {
+      name     = "admin_only"
+      priority = 1
+    }
+  }
+
+  # jane and Jane are one user.
+  username_configuration {
+    case_sensitive = false
+  }
+
+  # A demo stack must be removable by terraform destroy.
+  deletion_protection = "INACTIVE"
+}
+
+# The client the README's aws cognito-idp initiate-auth command signs in with.
+resource "aws_cognito_user_pool_client" "cli" {
+  count = local.create_user_pool ? 1 : 0
+
+  name         = "${var.prefix}-cli"
+  user_pool_id = aws_cognito_user_pool.tenants[0].id
+
+  # A public client: a secret would have to be hashed into every CLI call. ALLOW_USER_PASSWORD_AUTH
+  # is what initiate-auth --auth-flow USER_PASSWORD_AUTH needs; left unset, the client would
+  # allow only SRP, custom auth and refresh.
+  # https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/cognitoidentityprovider/aws.sdk.kotlin.services.cognitoidentityprovider.model/-user-pool-client-type/explicit-auth-flows.html
+  generate_secret     = false
+  explicit_auth_flows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+
+  # An ID token carries only the attributes its client may read, so the tenant must be readable.
+  # It is not writable: users may change their name through this client, never their tenant
+  # (an immutable attribute cannot be made writable anyway). The written attributes stay within
+  # the read ones.
+  # https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html
+  # https://sdk.amazonaws.com/kotlin/api/latest/cognitoidentityprovider/aws.sdk.kotlin.services.cognitoidentityprovider.model/-add-custom-attributes-request/custom-attributes.html
+  read_attributes  = ["custom:${local.user_pool_tenant_attribute}", "name"]
+  write_attributes = ["name"]
+
+  # Short-lived tokens: an ID token is accepted until it expires (plus at most one authorizer
+  # cache TTL), so an hour bounds a leaked one. Without units, 60 would mean 60 hours.
+  # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TokenValidityUnitsType.html
+  id_token_validity      = 60
+  access_token_validity  = 60
+  refresh_token_validity = 1
+  token_validity_units {
+    id_token      = "minutes"
+    access_token  = "minutes"
+    refresh_token = "days"
+  }
+
+  prevent_user_existence_errors = "ENABLED"
+  enable_token_revocation       = true
 }
 
 ################################################################################
@@ -330,12 +515,28 @@ resource "aws_lambda_function" "this" {
   memory_size      = var.lambda_memory_size
   timeout          = var.lambda_timeout
 
-  # Only the variables a function reads; null entries are dropped.
+  # Only the variables a function reads; null entries are dropped. The authorizer (the one
+  # function no route invokes) learns how to identify tenants (src/config/authorizer-config.ts)
+  # and, as broker, which role to assume, for how long, how long cached credentials must still
+  # last to be handed out again (one cached answer plus one function run), and which resource
+  # paths' answers may carry them. The isolated function then takes its credentials from the
+  # authorizer's answer.
   environment {
     variables = {
       for name, value in {
-        TABLE_NAME           = each.value.uses_table ? aws_dynamodb_table.counters.name : null
-        TENANT_DATA_ROLE_ARN = each.value.assumes_tenant_data_role ? one(aws_iam_role.tenant_data[*].arn) : null
+        TABLE_NAME         = each.value.uses_table ? aws_dynamodb_table.counters.name : null
+        TENANT_CREDENTIALS = each.value.receives_tenant_credentials ? "authorizer" : null
+
+        TENANT_IDENTITY  = each.value.route ? null : var.tenant_identity
+        JWT_ISSUER       = each.value.route ? null : local.jwt_issuer
+        JWT_AUDIENCE     = each.value.route ? null : local.jwt_audience
+        JWT_JWKS_URL     = each.value.route ? null : local.jwt_jwks_url
+        JWT_TENANT_CLAIM = each.value.route || var.tenant_identity != "jwt" ? null : var.jwt_tenant_claim
+
+        TENANT_DATA_ROLE_ARN                    = each.value.brokers_tenant_credentials ? one(aws_iam_role.tenant_data[*].arn) : null
+        TENANT_SESSION_SECONDS                  = each.value.brokers_tenant_credentials ? local.tenant_session_seconds : null
+        TENANT_CREDENTIALS_MIN_VALIDITY_SECONDS = each.value.brokers_tenant_credentials ? var.authorizer_cache_ttl_seconds + var.lambda_timeout : null
+        TENANT_CREDENTIALS_RESOURCES            = each.value.brokers_tenant_credentials ? join(",", [for key, route in local.routes : "/${key}" if route.receives_tenant_credentials]) : null
       } : name => value if value != null
     }
   }
@@ -376,6 +577,45 @@ resource "aws_api_gateway_rest_api" "this" {
   endpoint_configuration {
     types = ["REGIONAL"]
   }
+
+  # Checks across variables. A variable's validation may refer to other variables only from
+  # Terraform 1.9 on, and versions.tf allows 1.5.7, so they are preconditions on a resource that
+  # always exists.
+  lifecycle {
+    precondition {
+      condition     = !var.tenant_scoped_credentials || var.tenant_identity == "jwt" || var.tenant_id_authorizer
+      error_message = "tenant_scoped_credentials needs the authorizer, which brokers the tenant credentials: set tenant_id_authorizer = true (or tenant_identity = \"jwt\"), or set tenant_scoped_credentials = false."
+    }
+
+    # The brokered credentials must outlast a cached answer plus one function run, within the
+    # one hour that role chaining allows a session (see local.tenant_session_seconds).
+    precondition {
+      condition     = !var.tenant_scoped_credentials || var.authorizer_cache_ttl_seconds + var.lambda_timeout <= 3600
+      error_message = "With tenant_scoped_credentials, authorizer_cache_ttl_seconds + lambda_timeout must be at most 3600: the tenant credentials cannot last longer than an hour, and they must outlast a cached authorizer answer plus one function run."
+    }
+
+    precondition {
+      condition     = var.jwt_issuer == null || var.jwt_audience != null
+      error_message = "jwt_issuer needs jwt_audience: the audience (for Cognito, the app client id) that the issuer's tokens carry and the authorizer requires."
+    }
+
+    precondition {
+      condition     = var.tenant_identity == "jwt" || (var.jwt_issuer == null && var.jwt_audience == null && var.jwt_jwks_url == null)
+      error_message = "jwt_issuer, jwt_audience and jwt_jwks_url apply only with tenant_identity = \"jwt\"; with \"header\" they would be ignored. Remove them or set tenant_identity = \"jwt\"."
+    }
+
+    precondition {
+      condition     = var.tenant_identity != "jwt" || var.jwt_issuer != null || (var.jwt_audience == null && var.jwt_jwks_url == null)
+      error_message = "jwt_audience and jwt_jwks_url describe your own issuer: set jwt_issuer too, or remove them to use the Cognito user pool this module creates."
+    }
+
+    # The module's user pool puts the tenant in custom:tenant_id; another claim would refuse
+    # every token.
+    precondition {
+      condition     = !local.create_user_pool || var.jwt_tenant_claim == "custom:${local.user_pool_tenant_attribute}"
+      error_message = "With the module's Cognito user pool (tenant_identity = \"jwt\" and no jwt_issuer), jwt_tenant_claim must be custom:${local.user_pool_tenant_attribute}, the claim its tokens carry."
+    }
+  }
 }
 
 resource "aws_api_gateway_resource" "function" {
@@ -386,7 +626,8 @@ resource "aws_api_gateway_resource" "function" {
   path_part   = each.key
 }
 
-# Rejects a request to /isolated without x-tenant-id with a 400 before Lambda is invoked.
+# Rejects a request to /isolated without x-tenant-id (header mode) with a 400 before Lambda is
+# invoked.
 resource "aws_api_gateway_request_validator" "parameters" {
   rest_api_id                 = aws_api_gateway_rest_api.this.id
   name                        = "request-parameters"
@@ -401,7 +642,7 @@ resource "aws_api_gateway_method" "get" {
   resource_id   = aws_api_gateway_resource.function[each.key].id
   http_method   = "GET"
   authorization = each.value.authorization
-  authorizer_id = each.value.authorization == "CUSTOM" ? one(aws_api_gateway_authorizer.tenant_id[*].id) : null
+  authorizer_id = each.value.authorization == "CUSTOM" ? aws_api_gateway_authorizer.route[each.key].id : null
 
   request_parameters   = each.value.method_request_parameters
   request_validator_id = length(each.value.method_request_parameters) > 0 ? aws_api_gateway_request_validator.parameters.id : null
@@ -483,61 +724,63 @@ resource "aws_api_gateway_gateway_response" "cors" {
 }
 
 ################################################################################
-# Tenant id authorizer (tenant_id_authorizer): the policy applied at the edge
+# Tenant authorizer: the tenant id policy (header) or a verified JWT (jwt) at the edge, and the
+# broker of tenant credentials (tenant_scoped_credentials)
 ################################################################################
 
-# REQUEST authorizer keyed on x-tenant-id; API Gateway caches its answer per header value (the
-# last one, if repeated), so a tenant costs one authorizer invoke per TTL. With caching on, a
-# missing header never reaches it (401 UNAUTHORIZED, mapped below to a 400); with caching off it
-# does, and the authorizer answers Unauthorized itself. A denied id gets ACCESS_DENIED (mapped
-# below to a 400).
+# One REQUEST authorizer per route behind it, all running the same function. API Gateway caches
+# an answer per authorizer and identity value and reuses the cached policy for every method
+# behind that authorizer, so a cached policy must cover the method it is reused for. Only the
+# /isolated answer may carry tenant credentials; with an authorizer of its own, a /standard
+# answer (jwt mode) is never reused for /isolated, nor the other way round.
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization-with-console.html
+#
+# The identity source is the cache key: x-tenant-id (the last value, if repeated), or the
+# Authorization header with the bearer token. A tenant costs one authorizer invoke per value
+# per TTL. With caching on, a request without it never reaches the authorizer (401
+# UNAUTHORIZED, answered below); with caching off it does, and the authorizer answers
+# Unauthorized itself. A refused tenant gets ACCESS_DENIED.
 # https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
-resource "aws_api_gateway_authorizer" "tenant_id" {
-  count = var.tenant_id_authorizer ? 1 : 0
+resource "aws_api_gateway_authorizer" "route" {
+  for_each = local.authorized_routes
 
-  name                             = "tenant-id"
+  name                             = "${each.key}-tenant"
   rest_api_id                      = aws_api_gateway_rest_api.this.id
   type                             = "REQUEST"
   authorizer_uri                   = aws_lambda_function.this["authorizer"].invoke_arn
-  identity_source                  = "method.request.header.x-tenant-id"
+  identity_source                  = var.tenant_identity == "jwt" ? "method.request.header.Authorization" : "method.request.header.x-tenant-id"
   authorizer_result_ttl_in_seconds = var.authorizer_cache_ttl_seconds
 }
 
 resource "aws_lambda_permission" "authorizer" {
-  count = var.tenant_id_authorizer ? 1 : 0
+  for_each = local.authorized_routes
 
-  statement_id  = "AllowApiGatewayAuthorizer"
+  statement_id  = "AllowApiGatewayAuthorizer-${each.key}"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.this["authorizer"].function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/authorizers/${aws_api_gateway_authorizer.tenant_id[0].id}"
+  source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/authorizers/${aws_api_gateway_authorizer.route[each.key].id}"
 }
 
-# Clear JSON 4xx answers instead of API Gateway's 401/403 defaults: the client sent a bad or no
-# tenant id; it is not an authentication problem. The bodies match what the function and the
-# request validator answer for the same mistakes. Gateway responses apply to the whole API; the
-# authorizer on /isolated is the only source of these two today.
-resource "aws_api_gateway_gateway_response" "tenant_id" {
-  for_each = var.tenant_id_authorizer ? {
-    ACCESS_DENIED = jsonencode({
-      error   = "InvalidTenantId"
-      message = "Invalid tenant id: ${local.tenant_id_rule}"
-    })
-    UNAUTHORIZED = jsonencode({
-      message = "Missing required request parameters: [x-tenant-id]"
-    })
-  } : {}
+# The refusals of local.identity_gateway_responses for the chosen mode. Gateway responses apply
+# to the whole API; the authorizers are the only source of these two.
+resource "aws_api_gateway_gateway_response" "identity" {
+  for_each = {
+    for type, response in local.identity_gateway_responses[var.tenant_identity] :
+    type => response if length(local.authorized_routes) > 0
+  }
 
   rest_api_id   = aws_api_gateway_rest_api.this.id
   response_type = each.key
-  status_code   = "400"
+  status_code   = each.value.status
 
   response_templates = {
-    "application/json" = each.value
+    "application/json" = each.value.body
   }
-  response_parameters = {
-    "gatewayresponse.header.Access-Control-Allow-Origin" = "'*'"
-  }
+  response_parameters = merge(
+    { "gatewayresponse.header.Access-Control-Allow-Origin" = "'*'" },
+    { for name, value in each.value.headers : "gatewayresponse.header.${name}" => value },
+  )
 }
 
 # API Gateway may invoke each function only for its own method and path, on any stage.
@@ -571,8 +814,8 @@ resource "aws_api_gateway_deployment" "this" {
       aws_api_gateway_method_response.options,
       aws_api_gateway_integration_response.options,
       aws_api_gateway_gateway_response.cors,
-      aws_api_gateway_gateway_response.tenant_id,
-      aws_api_gateway_authorizer.tenant_id,
+      aws_api_gateway_gateway_response.identity,
+      aws_api_gateway_authorizer.route,
     ]))
   }
 
@@ -599,4 +842,20 @@ resource "aws_api_gateway_method_settings" "all" {
     throttling_burst_limit = var.throttling_burst_limit
     metrics_enabled        = true
   }
+}
+
+################################################################################
+# Renamed resources: a stack deployed before the per-route authorizers keeps its authorizer and
+# gateway responses, updated in place (the authorizer's permission is replaced: its statement id
+# now names the route)
+################################################################################
+
+moved {
+  from = aws_api_gateway_authorizer.tenant_id[0]
+  to   = aws_api_gateway_authorizer.route["isolated"]
+}
+
+moved {
+  from = aws_api_gateway_gateway_response.tenant_id
+  to   = aws_api_gateway_gateway_response.identity
 }

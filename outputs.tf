@@ -4,15 +4,15 @@ output "standard_multi_tenant_api_endpoint_url" {
 }
 
 output "isolated_tenant_api_endpoint_url" {
-  description = "URL of GET /isolated: send x-tenant-id; each tenant gets its own execution environments and counter."
+  description = "URL of GET /isolated: send x-tenant-id (header mode) or a bearer token (jwt mode); each tenant gets its own execution environments and counter."
   value       = "${aws_api_gateway_stage.this.invoke_url}/isolated"
 }
 
 output "curl_commands" {
-  description = "Ready-to-paste curl commands for both endpoints, keyed by function (standard, isolated)."
+  description = "Ready-to-paste curl commands for both endpoints, keyed by function (standard, isolated). Header mode sends x-tenant-id; jwt mode sends Authorization: Bearer $TOKEN (see get_token_command)."
   value = {
     for key in keys(local.routes) :
-    key => "curl -H 'x-tenant-id: Tenant-1' '${aws_api_gateway_stage.this.invoke_url}/${key}'"
+    key => "curl ${local.curl_identity_option} '${aws_api_gateway_stage.this.invoke_url}/${key}'"
   }
 }
 
@@ -22,7 +22,7 @@ output "dynamodb_table_name" {
 }
 
 output "lambda_function_names" {
-  description = "Lambda function names, keyed by function: standard, isolated, and authorizer when tenant_id_authorizer is on."
+  description = "Lambda function names, keyed by function: standard, isolated, and authorizer whenever it runs (jwt mode, or header mode with tenant_id_authorizer)."
   value       = { for key, function in aws_lambda_function.this : key => function.function_name }
 }
 
@@ -34,4 +34,24 @@ output "rest_api_id" {
 output "stage_invoke_url" {
   description = "Invoke URL of the API Gateway stage (without a path)."
   value       = aws_api_gateway_stage.this.invoke_url
+}
+
+output "jwt_issuer" {
+  description = "jwt mode: the issuer URL whose tokens the authorizer accepts (jwt_issuer, or the module's Cognito user pool); null in header mode."
+  value       = local.jwt_issuer
+}
+
+output "cognito_user_pool_id" {
+  description = "ID of the Cognito user pool the module created (jwt mode without jwt_issuer), for aws cognito-idp admin-create-user; null otherwise."
+  value       = one(aws_cognito_user_pool.tenants[*].id)
+}
+
+output "cognito_app_client_id" {
+  description = "ID of the app client of the module's Cognito user pool, the audience of its ID tokens; null unless the module created the pool."
+  value       = one(aws_cognito_user_pool_client.cli[*].id)
+}
+
+output "get_token_command" {
+  description = "jwt mode with the module's user pool: the aws CLI command that prints an ID token for a user (replace <user> and <password>), e.g. TOKEN=$(<command>); null otherwise."
+  value       = local.create_user_pool ? "aws cognito-idp initiate-auth --region ${var.aws_region} --auth-flow USER_PASSWORD_AUTH --client-id ${one(aws_cognito_user_pool_client.cli[*].id)} --auth-parameters USERNAME=<user>,PASSWORD=<password> --query AuthenticationResult.IdToken --output text" : null
 }

@@ -27,6 +27,65 @@ variable "prefix" {
 }
 
 ################################################################################
+# Identity: how a request names its tenant
+################################################################################
+
+variable "tenant_identity" {
+  description = "How a request names its tenant. header: the client names it in x-tenant-id (the original curl flow, unchanged). jwt: both endpoints require Authorization: Bearer <token>, and the tenant is a claim (jwt_tenant_claim) of the token, verified at the edge by the authorizer."
+  type        = string
+  default     = "header"
+
+  validation {
+    condition     = contains(["header", "jwt"], var.tenant_identity)
+    error_message = "tenant_identity must be header or jwt."
+  }
+}
+
+variable "jwt_issuer" {
+  description = "jwt mode: the OIDC issuer URL whose tokens are accepted (the iss claim), https:// and without a trailing slash, e.g. https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123. Needs jwt_audience. When null, the module creates a Cognito user pool and accepts its ID tokens."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.jwt_issuer == null ? true : can(regex("^https://[^/\\s](\\S*[^/\\s])?$", var.jwt_issuer))
+    error_message = "jwt_issuer must be an https:// URL without a trailing slash, e.g. https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123."
+  }
+}
+
+variable "jwt_audience" {
+  description = "jwt mode with jwt_issuer: the audience (aud claim) the tokens must carry; for Cognito ID tokens, the app client id. Required when jwt_issuer is set; with the module's own user pool it is that pool's app client."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.jwt_audience == null ? true : length(var.jwt_audience) > 0
+    error_message = "jwt_audience must not be empty; leave it null to use the module's user pool."
+  }
+}
+
+variable "jwt_jwks_url" {
+  description = "jwt mode with jwt_issuer: where the issuer publishes its signing keys (JWKS), https://. When null, <issuer>/.well-known/jwks.json, where Cognito publishes them."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.jwt_jwks_url == null ? true : can(regex("^https://[^/\\s]\\S*$", var.jwt_jwks_url))
+    error_message = "jwt_jwks_url must be an https:// URL."
+  }
+}
+
+variable "jwt_tenant_claim" {
+  description = "jwt mode: the token claim holding the tenant id. Cognito puts the user pool attribute tenant_id in custom:tenant_id, which the module's own user pool requires."
+  type        = string
+  default     = "custom:tenant_id"
+
+  validation {
+    condition     = length(var.jwt_tenant_claim) > 0
+    error_message = "jwt_tenant_claim must name a claim, e.g. custom:tenant_id."
+  }
+}
+
+################################################################################
 # API Gateway
 ################################################################################
 
@@ -42,15 +101,15 @@ variable "stage_name" {
 }
 
 variable "tenant_id_authorizer" {
-  description = "When true, a Lambda REQUEST authorizer on GET /isolated applies the tenant id policy before Lambda routes on the id, and X-Amz-Tenant-Id is mapped from the authorizer's answer. It costs one more function and one authorizer invoke per distinct x-tenant-id per cache TTL. When false, the raw header is mapped as in the original pattern: an id Lambda refuses then fails inside AWS with a 5xx, and an id our policy refuses still starts a tenant environment before the function answers 400."
+  description = "Header mode only (in jwt mode the authorizer is always on). When true, a Lambda REQUEST authorizer on GET /isolated applies the tenant id policy before Lambda routes on the id, and X-Amz-Tenant-Id is mapped from the authorizer's answer. It costs one more function and one authorizer invoke per distinct x-tenant-id per cache TTL. When false, the raw header is mapped as in the original pattern: an id Lambda refuses then fails inside AWS with a 5xx, and an id our policy refuses still starts a tenant environment before the function answers 400. False needs tenant_scoped_credentials = false: the authorizer brokers those credentials."
   type        = bool
   default     = true
 }
 
 variable "authorizer_cache_ttl_seconds" {
-  description = "How long API Gateway caches the tenant id authorizer's answer for one x-tenant-id value, in seconds (0-3600; 0 turns caching off)."
+  description = "How long API Gateway caches the authorizer's answer for one identity value (an x-tenant-id, or a token), in seconds (0-3600; 0 turns caching off). A cached Allow, and for /isolated the brokered tenant credentials with it, is kept for the whole TTL, so a token that expires or is revoked stays accepted for up to that long. 60 bounds that at one minute, while a tenant still costs only one authorizer invoke per token per minute. With tenant_scoped_credentials, this plus lambda_timeout must be at most 3600."
   type        = number
-  default     = 300
+  default     = 60
 
   validation {
     condition     = var.authorizer_cache_ttl_seconds >= 0 && var.authorizer_cache_ttl_seconds <= 3600 && floor(var.authorizer_cache_ttl_seconds) == var.authorizer_cache_ttl_seconds
@@ -129,7 +188,7 @@ variable "lambda_timeout" {
 }
 
 variable "tenant_scoped_credentials" {
-  description = "When true, the isolated function writes with credentials of a tenant data role assumed with a session tag per tenant, so IAM allows only that tenant's own key (TENANT#<id>). When false, the function's own role may write any TENANT#* key and only the code keeps tenants apart. Turning it off saves one STS call per new tenant environment."
+  description = "When true, the authorizer assumes a tenant data role with a session tag per tenant and hands the credentials to the isolated function in its answer, so IAM allows only that tenant's own key (TENANT#<id>), and the isolated function's own role has no table access and cannot assume the role itself. Needs the authorizer (tenant_id_authorizer = true in header mode). When false, the isolated function's own role may write any TENANT#* key and only the code keeps tenants apart; that saves the authorizer one STS call per tenant per credential session."
   type        = bool
   default     = true
 }

@@ -7,16 +7,17 @@
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import type { ProbeResult } from './probe.js';
-import type { FunctionKey, Variant } from './variants.js';
+import type { ProbeKey, Variant } from './variants.js';
 
 /**
  * What Lambda puts in a Node.js function's environment, with dummy credentials (Lambda hands
  * the role's credentials over as these three variables), and what Terraform sets (TABLE_NAME).
  * Nothing is inherited from the bench process: no AWS_PROFILE, ~/.aws or NODE_OPTIONS of ours
- * may reach the SDK under test.
+ * may reach the SDK under test. The authorizer uses no table, so main.tf gives it no
+ * TABLE_NAME, and it gets no store endpoint either.
  */
 export const lambdaEnvironment = (
-  key: FunctionKey,
+  key: ProbeKey,
   store: { endpoint: string; table: string },
 ): Record<string, string> => ({
   PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -35,22 +36,33 @@ export const lambdaEnvironment = (
   AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/bench-${key}`,
   AWS_LAMBDA_LOG_STREAM_NAME: '2026/01/01/[$LATEST]bench',
   _HANDLER: 'index.handler',
-  TABLE_NAME: store.table,
-  // The one addition to Lambda's environment: where the embedded store listens.
-  AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+  ...(key === 'authorizer'
+    ? {}
+    : {
+        TABLE_NAME: store.table,
+        // The one addition to Lambda's environment: where the embedded store listens.
+        AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+      }),
 });
 
 const runProbe = (
   probe: string,
   entry: string,
-  key: FunctionKey,
+  key: ProbeKey,
   invocations: number,
   env: Record<string, string>,
+  scenario: string | undefined,
 ): Promise<ProbeResult> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [probe, pathToFileURL(entry).href, key, String(invocations)],
+      [
+        probe,
+        pathToFileURL(entry).href,
+        key,
+        String(invocations),
+        ...(scenario === undefined ? [] : [scenario]),
+      ],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -76,10 +88,12 @@ export interface ProbeJob {
   /** Unique name of the job in the results. */
   id: string;
   variant: Variant;
-  key: FunctionKey;
+  key: ProbeKey;
   invocations: number;
   /** Extra environment for this job, over the function's Lambda environment. */
   env?: Record<string, string>;
+  /** A ProbeScenario JSON file (probe.ts): the events to invoke with; the default REST event without. */
+  scenario?: string;
 }
 
 /** `runs` rounds; in each, every job once, in order. Returns the samples per job id. */
@@ -87,7 +101,7 @@ export const runInterleaved = async (
   probe: string,
   jobs: readonly ProbeJob[],
   runs: number,
-  envFor: (key: FunctionKey) => Record<string, string>,
+  envFor: (key: ProbeKey) => Record<string, string>,
   hooks: {
     /** Before each probe (e.g. reset the store's request tally). */
     before?: (job: ProbeJob) => void;
@@ -100,10 +114,14 @@ export const runInterleaved = async (
   for (let round = 0; round < runs; round += 1) {
     for (const job of jobs) {
       hooks.before?.(job);
-      const result = await runProbe(probe, job.variant.entry(job.key), job.key, job.invocations, {
-        ...envFor(job.key),
-        ...job.env,
-      });
+      const result = await runProbe(
+        probe,
+        job.variant.entry(job.key),
+        job.key,
+        job.invocations,
+        { ...envFor(job.key), ...job.env },
+        job.scenario,
+      );
       samples.get(job.id)?.push(result);
       hooks.after?.(job, result);
     }

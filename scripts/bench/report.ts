@@ -65,6 +65,39 @@ export interface LoadSection {
   idleMemory?: IdleMemory;
 }
 
+/** The authorizer bundle in one configuration: init, first request and warm requests. */
+export interface AuthorizerRow {
+  /** `header`: x-tenant-id (baseline); `jwt`: verified token; `header+broker`: STS brokering on. */
+  id: 'header' | 'jwt' | 'header+broker';
+  init: InitFigures;
+  invocationsPerProcess: number;
+  /** Medians over processes of each process's p50 / p99 of its warm requests (for the broker: a cached session). */
+  warmP50Ms: number;
+  warmP99Ms: number;
+  /** Broker only: a tenant not seen yet, in a warm process (AssumeRole with a warm client). */
+  newTenantWarmMs?: number;
+  stsCallsPerProcess: number;
+}
+
+export interface AuthorizerSection {
+  rows: AuthorizerRow[];
+  size?: SizeFigures;
+}
+
+/** The isolated function before (in-environment AssumeRole) and after (brokered credentials). */
+export interface IsolatedCredentialsSection {
+  /** The commit the "before" bundle was built from (full hash when git resolved it). */
+  commit: string;
+  before?: { init: InitFigures; stsCallsPerEnvironment: number; size?: SizeFigures };
+  /** Why there is no "before" row. */
+  skipped?: string;
+  after: { init: InitFigures; stsCallsPerEnvironment: number; size?: SizeFigures };
+  /** Today's bundle on its own role (no TENANT_CREDENTIALS): the same run's reference. */
+  ownRole?: InitFigures;
+  /** Today's src/, built from a scratch copy like the old commit, equals the shipped build. */
+  copyBuildMatchesShipped: boolean;
+}
+
 export interface Target {
   name: string;
   goal: string;
@@ -75,18 +108,19 @@ export interface Target {
 export interface BenchReport {
   generatedAt: string;
   machine: { node: string; platform: string; cpus: number; cpuModel: string };
-  settings: { runs: number; warmProcesses: number; warmInvocations: number };
+  settings: {
+    runs: number;
+    warmProcesses: number;
+    warmInvocations: number;
+    authorizerInvocations?: number;
+  };
   variants: VariantReport[];
   shippedEqualsLastStep: boolean;
   skippedProposals: string[];
   warm: WarmFigures[];
   load: LoadSection;
-  /** The isolated function with and without TENANT_DATA_ROLE_ARN, in the same run. */
-  scopedCredentials?: {
-    without: InitFigures;
-    with: InitFigures;
-    stsCallsPerEnvironment: number;
-  };
+  authorizer?: AuthorizerSection;
+  isolatedCredentials?: IsolatedCredentialsSection;
   targets: Target[];
   durationS: number;
 }
@@ -95,6 +129,13 @@ const kb = (bytes: number | undefined): string =>
   bytes === undefined ? '—' : `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number | undefined): string =>
   value === undefined || !Number.isFinite(value) ? '—' : `${value.toFixed(1)} ms`;
+/** For sub-millisecond figures (warm authorizer requests): three significant digits. */
+const fine = (value: number | undefined): string =>
+  value === undefined || !Number.isFinite(value)
+    ? '—'
+    : value >= 10
+      ? `${value.toFixed(1)} ms`
+      : `${value.toPrecision(3)} ms`;
 
 const variant = (report: BenchReport, id: string): VariantReport | undefined =>
   report.variants.find((v) => v.id === id);
@@ -132,6 +173,34 @@ export const summaryRows = (report: BenchReport): string[][] => {
       'counted at the store',
     ],
   ];
+  const auth = report.authorizer?.rows;
+  const header = auth?.find((r) => r.id === 'header');
+  const jwt = auth?.find((r) => r.id === 'jwt');
+  const broker = auth?.find((r) => r.id === 'header+broker');
+  if (header !== undefined && jwt !== undefined) {
+    rows.push([
+      'authorizer jwt: init / 1st request / warm p50',
+      `${ms(jwt.init.initMs)} / ${ms(jwt.init.firstInvokeMs)} / ${fine(jwt.warmP50Ms)}`,
+      `${ratio(jwt.init.initMs, header.init.initMs)} / ${ratio(jwt.init.firstInvokeMs, header.init.firstInvokeMs)} / ${ratio(jwt.warmP50Ms, header.warmP50Ms)} header mode`,
+    ]);
+  }
+  if (header !== undefined && broker !== undefined) {
+    rows.push([
+      'authorizer broker: 1st request / cached session',
+      `${ms(broker.init.firstInvokeMs)} / ${fine(broker.warmP50Ms)}`,
+      `${ratio(broker.init.firstInvokeMs, header.init.firstInvokeMs)} / ${ratio(broker.warmP50Ms, header.warmP50Ms)} header mode without broker`,
+    ]);
+  }
+  const iso = report.isolatedCredentials;
+  if (iso !== undefined) {
+    rows.push([
+      'isolated cold request, brokered credentials',
+      ms(iso.after.init.coldMs),
+      iso.before === undefined
+        ? `before (${iso.commit.slice(0, 7)}) not measured`
+        : `${ratio(iso.after.init.coldMs, iso.before.init.coldMs)} in-environment AssumeRole at ${iso.commit.slice(0, 7)} (${ms(iso.before.init.coldMs)})`,
+    ]);
+  }
   const load = report.load;
   if (load.status === 'measured') {
     for (const row of load.rows) {
@@ -316,41 +385,7 @@ export const renderMarkdown = (report: BenchReport, notes: string): string => {
     ),
     '',
   );
-  const scoped = report.scopedCredentials;
-  if (scoped !== undefined) {
-    lines.push('## Tenant-scoped credentials (IAM data isolation)', '');
-    lines.push(
-      'The isolated function with `TENANT_DATA_ROLE_ARN` set (the Terraform default) against the same bundle without it. STS is a loopback AssumeRole stand-in (`scripts/lib/sts-stand-in.ts`), so the first-invoke difference is the client-side cost of the call (STS client chunk, signing, XML parsing) plus a loopback round trip; in AWS add one HTTPS round trip to the Regional STS endpoint, for which STS publishes no latency figure.',
-      '',
-      table(
-        ['isolated function', 'init', '1st invoke', 'cold request', 'STS calls per environment'],
-        [
-          [
-            'own role (no TENANT_DATA_ROLE_ARN)',
-            ms(scoped.without.initMs),
-            ms(scoped.without.firstInvokeMs),
-            ms(scoped.without.coldMs),
-            '0',
-          ],
-          [
-            'tenant-scoped credentials',
-            ms(scoped.with.initMs),
-            ms(scoped.with.firstInvokeMs),
-            ms(scoped.with.coldMs),
-            String(round(scoped.stsCallsPerEnvironment, 2)),
-          ],
-          [
-            'difference',
-            ms(scoped.with.initMs - scoped.without.initMs),
-            ms(scoped.with.firstInvokeMs - scoped.without.firstInvokeMs),
-            ms(scoped.with.coldMs - scoped.without.coldMs),
-            '',
-          ],
-        ],
-      ),
-      '',
-    );
-  }
+  lines.push(...authorizerLines(report), ...isolatedCredentialLines(report));
   lines.push('## Local stack under load', '');
   const load = report.load;
   if (load.status === 'pending') {
@@ -398,4 +433,154 @@ export const renderMarkdown = (report: BenchReport, notes: string): string => {
   }
   lines.push(notes.trim(), '');
   return `${lines.join('\n')}\n`;
+};
+
+const authorizerLabel: Record<AuthorizerRow['id'], string> = {
+  header: 'header mode (x-tenant-id)',
+  jwt: 'jwt mode (remote JWKS)',
+  'header+broker': 'header mode + credential broker',
+};
+
+const authorizerLines = (report: BenchReport): string[] => {
+  const section = report.authorizer;
+  if (section === undefined) return [];
+  const header = section.rows.find((r) => r.id === 'header');
+  const jwt = section.rows.find((r) => r.id === 'jwt');
+  const broker = section.rows.find((r) => r.id === 'header+broker');
+  const base = (pick: (r: AuthorizerRow) => number, r: AuthorizerRow): string =>
+    header === undefined || r.id === 'header' ? '1×' : ratio(pick(r), pick(header));
+  const lines = ['## Authorizer: tenant identity modes and the credential broker', ''];
+  lines.push(
+    `The shipped authorizer bundle (\`dist/authorizer/\`${section.size === undefined ? '' : `, ${sizeCell(section.size)}`}) in fresh processes, interleaved with every job above. Each process runs init, then ${section.rows[0]?.invocationsPerProcess ?? 0} requests in a row; the first is the cold request, the rest are warm. Ratios are against header mode without the broker, from the same run.`,
+    '',
+    '- **jwt mode**: `Authorization: Bearer <ID token>` from the local issuer (`src/local/cognito/local-issuer.ts`), a freshly signed token for every request; the JWKS is served over HTTP on 127.0.0.1 (`src/local/cognito/jwks-server.ts`). The first request of a process fetches the JWKS (jose `createRemoteJWKSet`), imports the key and verifies; later ones verify against the cached key set. In AWS the fetch goes to Cognito over HTTPS: add that round trip to the cold figure.',
+    '- **header mode + credential broker** (the Terraform default, `tenant_scoped_credentials = true`): every request is for `/isolated`, so every Allow carries tenant credentials. The first request of a process makes the first AssumeRole (loopback stand-in, `src/local/sts/assume-role.ts`: the client-side cost plus a loopback round trip; in AWS add an HTTPS round trip to Regional STS). Warm requests alternate between the first tenant again (a cached session: no STS call, the "warm" columns) and a tenant not seen yet (an AssumeRole with a warm client).',
+    '',
+    table(
+      [
+        'authorizer',
+        'init',
+        '÷ header',
+        '1st request',
+        '÷ header',
+        'cold request',
+        '÷ header',
+        'warm p50',
+        '÷ header',
+        'warm p99',
+        'STS calls / process',
+      ],
+      section.rows.map((r) => [
+        authorizerLabel[r.id],
+        ms(r.init.initMs),
+        base((x) => x.init.initMs, r),
+        ms(r.init.firstInvokeMs),
+        base((x) => x.init.firstInvokeMs, r),
+        ms(r.init.coldMs),
+        base((x) => x.init.coldMs, r),
+        fine(r.warmP50Ms),
+        base((x) => x.warmP50Ms, r),
+        fine(r.warmP99Ms),
+        String(round(r.stsCallsPerProcess, 2)),
+      ]),
+    ),
+    '',
+  );
+  if (jwt !== undefined) {
+    lines.push(
+      `- jwt mode, first request (cold JWKS fetch) ÷ warm verification: **${ratio(jwt.init.firstInvokeMs, jwt.warmP50Ms)}** (${ms(jwt.init.firstInvokeMs)} / ${fine(jwt.warmP50Ms)}); init ÷ header mode ${ratio(jwt.init.initMs, header?.init.initMs ?? Number.NaN)} (jose loads during init in jwt mode only).`,
+    );
+  }
+  if (broker !== undefined) {
+    lines.push(
+      `- broker, first request (first AssumeRole of the process) ÷ cached tenant session: **${ratio(broker.init.firstInvokeMs, broker.warmP50Ms)}** (${ms(broker.init.firstInvokeMs)} / ${fine(broker.warmP50Ms)}); a new tenant in a warm process: ${fine(broker.newTenantWarmMs)}, ${ratio(broker.newTenantWarmMs ?? Number.NaN, broker.warmP50Ms)} a cached session. Init ÷ header mode without broker ${ratio(broker.init.initMs, header?.init.initMs ?? Number.NaN)} (the STS client loads during init when brokering).`,
+    );
+  }
+  lines.push('');
+  return lines;
+};
+
+const isolatedCredentialLines = (report: BenchReport): string[] => {
+  const iso = report.isolatedCredentials;
+  if (iso === undefined) return [];
+  const short = iso.commit.slice(0, 7);
+  const lines = [
+    '## Isolated function: in-environment AssumeRole (before) against brokered credentials (after)',
+    '',
+    `Before: the isolated function built from the sources of commit \`${iso.commit}\` (\`git archive\` into the scratch directory, the same esbuild options as scripts/build.ts, the same node_modules, so the same SDK versions), with \`TENANT_DATA_ROLE_ARN\` set: it loads the STS client during init and assumes the tenant role on its first request (loopback stand-in). After: today's shipped bundle with \`TENANT_CREDENTIALS=authorizer\`, signing with the credentials in \`requestContext.authorizer\`, no STS call. Own role: today's bundle with neither, the reference. All three interleaved in the same run.`,
+    '',
+  ];
+  if (!iso.copyBuildMatchesShipped) {
+    lines.push(
+      "Note: today's src/ built from a scratch copy did not match the shipped build byte for byte in this run (src/ may have changed during the run), so part of a before/after difference may come from the build path.",
+      '',
+    );
+  }
+  const before = iso.before;
+  if (before === undefined) {
+    lines.push(
+      `**Before not measured**: the bundle of commit \`${iso.commit}\` could not be built (${iso.skipped ?? 'unknown reason'}).`,
+      '',
+    );
+  }
+  const rows: string[][] = [];
+  const row = (
+    label: string,
+    init: InitFigures,
+    sts: string,
+    size: SizeFigures | undefined,
+  ): string[] => [
+    label,
+    ms(init.initMs),
+    ms(init.firstInvokeMs),
+    ms(init.coldMs),
+    before === undefined ? 'n/a' : ratio(init.coldMs, before.init.coldMs),
+    sts,
+    String(round(init.storeRequestsPerInvocation, 3)),
+    size === undefined ? '—' : `${kb(size.rawBytes)} (init path ${kb(size.initPathBytes)})`,
+  ];
+  if (before !== undefined) {
+    rows.push(
+      row(
+        `before (${short}): in-environment AssumeRole`,
+        before.init,
+        String(round(before.stsCallsPerEnvironment, 2)),
+        before.size,
+      ),
+    );
+  }
+  rows.push(
+    row(
+      'after: brokered credentials',
+      iso.after.init,
+      String(round(iso.after.stsCallsPerEnvironment, 2)),
+      iso.after.size,
+    ),
+  );
+  if (iso.ownRole !== undefined) {
+    rows.push(row('own role (reference)', iso.ownRole, '0', iso.after.size));
+  }
+  lines.push(
+    table(
+      [
+        'isolated function',
+        'init',
+        '1st invoke',
+        'cold request',
+        '÷ before',
+        'STS calls / environment',
+        'store req / invoke',
+        'package',
+      ],
+      rows,
+    ),
+    '',
+  );
+  if (before !== undefined) {
+    lines.push(
+      `After ÷ before: init ${ratio(iso.after.init.initMs, before.init.initMs)}, first invoke ${ratio(iso.after.init.firstInvokeMs, before.init.firstInvokeMs)}, cold request **${ratio(iso.after.init.coldMs, before.init.coldMs)}**. With brokered credentials the DynamoDB client is made on the first request, when the credentials arrive, not during init, so part of the cost moves from init to the first invoke (compare with the own-role row): the cold request is the figure to compare. The AssumeRole has not gone away: it moved to the authorizer (the broker rows above), once per tenant per credential session and shared by every environment of that tenant, instead of once per new isolated environment.`,
+      '',
+    );
+  }
+  return lines;
 };

@@ -4,14 +4,18 @@
  * bench/init.svg and prints the summary table. Not part of `npm test`: it takes minutes.
  *
  * Knobs (environment): BENCH_RUNS (fresh processes per variant, default 15),
- * BENCH_WARM_INVOCATIONS (default 500), BENCH_LOAD_SECONDS (default 10), BENCH_SKIP_LOAD=1.
+ * BENCH_WARM_INVOCATIONS (default 500), BENCH_AUTHORIZER_INVOCATIONS (requests per authorizer
+ * process, default 200), BENCH_LOAD_SECONDS (default 10), BENCH_SKIP_LOAD=1.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { startJwksServer } from '../../src/local/cognito/jwks-server.js';
+import { loadLocalIssuer } from '../../src/local/cognito/local-issuer.js';
+import { startAssumeRoleStandIn } from '../../src/local/sts/assume-role.js';
 import { ROOT } from '../build.js';
-import { startStsStandIn } from '../lib/sts-stand-in.js';
 import { barChart } from './chart.js';
+import { authorizerRow, BEFORE_COMMIT, identityJobs, JOB } from './identity.js';
 import {
   idleTenantMemory,
   type LoadScenario,
@@ -24,10 +28,12 @@ import {
 import { lambdaEnvironment, type ProbeJob, runInterleaved } from './measure-init.js';
 import type { ProbeResult } from './probe.js';
 import {
+  type AuthorizerSection,
   type BenchReport,
   chartBars,
   consoleTable,
   type InitFigures,
+  type IsolatedCredentialsSection,
   type LoadSection,
   renderMarkdown,
   summaryRows,
@@ -38,10 +44,13 @@ import {
 import { median, quantile } from './stats.js';
 import { startCountingStore } from './store-counter.js';
 import {
+  buildFromCommit,
   buildProbe,
   buildVariants,
+  copyBuildMatchesShipped,
   FUNCTION_KEYS,
   type FunctionKey,
+  type ProbeKey,
   type SourcePatch,
   sizeOf,
   WORK_DIR,
@@ -55,6 +64,7 @@ const numberFromEnv = (name: string, fallback: number): number => {
 const RUNS = numberFromEnv('BENCH_RUNS', 15);
 const WARM_PROCESSES = 3;
 const WARM_INVOCATIONS = numberFromEnv('BENCH_WARM_INVOCATIONS', 500);
+const AUTHORIZER_INVOCATIONS = numberFromEnv('BENCH_AUTHORIZER_INVOCATIONS', 200);
 const LOAD: LoadSettings = {
   connections: 50,
   durationS: numberFromEnv('BENCH_LOAD_SECONDS', 10),
@@ -102,15 +112,20 @@ const initFigures = (samples: readonly ProbeResult[], storeRequests: number[]): 
   };
 };
 
-const SCOPED_JOB = 'shipped/isolated+scoped-credentials';
-
 const main = async (): Promise<void> => {
   log('building the variants…');
   const built = await buildVariants(PATCHES);
+  const copyMatches = await copyBuildMatchesShipped('isolated');
+  log(`building the isolated function of commit ${BEFORE_COMMIT} (before the broker)…`);
+  const before = await buildFromCommit(BEFORE_COMMIT, 'isolated');
+  if (before.status === 'skipped') log(`  not measured: ${before.reason}`);
   const probe = await buildProbe();
   const store = await startCountingStore('bench-counters');
-  const envFor = (key: FunctionKey) => lambdaEnvironment(key, store);
-  const sts = await startStsStandIn();
+  const envFor = (key: ProbeKey) => lambdaEnvironment(key, store);
+  const sts = await startAssumeRoleStandIn();
+  // The local issuer's key lives in memory only; its JWKS is served on 127.0.0.1.
+  const issuer = await loadLocalIssuer(undefined);
+  const jwks = await startJwksServer(issuer);
 
   try {
     // ---- init and cold request: every variant, fresh processes, interleaved ----
@@ -122,25 +137,31 @@ const main = async (): Promise<void> => {
         invocations: 1,
       })),
     );
-    // The isolated function with tenant-scoped credentials: the first invocation of each fresh
-    // environment assumes the tenant data role (against a loopback STS stand-in).
+    // The authorizer in each identity mode and with the broker, and the isolated function
+    // before and after the broker (identity.ts): in the same rounds as everything else.
     const shippedVariant = built.variants.find((variant) => variant.id === 'shipped');
     if (shippedVariant !== undefined) {
-      jobs.push({
-        id: SCOPED_JOB,
-        variant: shippedVariant,
-        key: 'isolated',
-        invocations: 1,
-        env: {
-          TENANT_DATA_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench-tenant-data',
-          AWS_ENDPOINT_URL_STS: sts.endpoint,
-        },
-      });
+      jobs.push(
+        ...(await identityJobs({
+          shipped: shippedVariant,
+          before: before.status === 'built' ? before.variant : undefined,
+          issuer,
+          jwksUrl: jwks.url,
+          stsEndpoint: sts.endpoint,
+          accessKeyFor: sts.accessKeyFor,
+          invocations: AUTHORIZER_INVOCATIONS,
+        })),
+      );
     }
     const requestsPerJob = new Map<string, number[]>();
-    log(`init: ${jobs.length} variants × ${RUNS} fresh processes, interleaved…`);
+    const stsCallsPerJob = new Map<string, number>();
+    let stsMark = 0;
+    log(`init: ${jobs.length} jobs × ${RUNS} fresh processes, interleaved…`);
     const samples = await runInterleaved(probe, jobs, RUNS, envFor, {
-      before: () => store.reset(),
+      before: () => {
+        store.reset();
+        stsMark = sts.calls.length;
+      },
       after: (job, result) => {
         if (result.failures.length > 0) {
           throw new Error(`${job.id} answered ${result.failures.join(', ')}`);
@@ -148,20 +169,63 @@ const main = async (): Promise<void> => {
         const list = requestsPerJob.get(job.id) ?? [];
         list.push(store.total());
         requestsPerJob.set(job.id, list);
+        stsCallsPerJob.set(job.id, (stsCallsPerJob.get(job.id) ?? 0) + sts.calls.length - stsMark);
       },
       onRound: (round) => process.stdout.write(`  round ${round}/${RUNS}\r`),
     });
     log('');
-    const scopedSamples = samples.get(SCOPED_JOB);
-    const unscopedSamples = samples.get('shipped/isolated');
-    const scopedCredentials =
-      scopedSamples !== undefined && unscopedSamples !== undefined
-        ? {
-            without: initFigures(unscopedSamples, requestsPerJob.get('shipped/isolated') ?? []),
-            with: initFigures(scopedSamples, requestsPerJob.get(SCOPED_JOB) ?? []),
-            stsCallsPerEnvironment: sts.calls.length / scopedSamples.length,
-          }
-        : undefined;
+    const figuresOf = (id: string): InitFigures | undefined => {
+      const list = samples.get(id);
+      return list === undefined ? undefined : initFigures(list, requestsPerJob.get(id) ?? []);
+    };
+    const stsPerEnvironment = (id: string): number =>
+      (stsCallsPerJob.get(id) ?? 0) / Math.max(1, samples.get(id)?.length ?? 0);
+    const authorizerRows = (
+      [
+        ['header', JOB.header],
+        ['jwt', JOB.jwt],
+        ['header+broker', JOB.broker],
+      ] as const
+    ).flatMap(([id, job]) => {
+      const list = samples.get(job);
+      const figures = figuresOf(job);
+      if (list === undefined || figures === undefined) return [];
+      return [authorizerRow(id, list, figures, stsCallsPerJob.get(job) ?? 0)];
+    });
+    const authorizer: AuthorizerSection | undefined =
+      authorizerRows.length === 0
+        ? undefined
+        : {
+            rows: authorizerRows,
+            ...(shippedVariant === undefined ? {} : { size: sizeOf(shippedVariant, 'authorizer') }),
+          };
+    const afterFigures = figuresOf(JOB.after);
+    const beforeFigures = figuresOf(JOB.before);
+    const ownRoleFigures = figuresOf(JOB.ownRole);
+    const isolatedCredentials: IsolatedCredentialsSection | undefined =
+      afterFigures === undefined
+        ? undefined
+        : {
+            commit: before.commit,
+            ...(before.status === 'built' && beforeFigures !== undefined
+              ? {
+                  before: {
+                    init: beforeFigures,
+                    stsCallsPerEnvironment: stsPerEnvironment(JOB.before),
+                    size: sizeOf(before.variant, 'isolated'),
+                  },
+                }
+              : {
+                  skipped: before.status === 'skipped' ? before.reason : 'no samples were recorded',
+                }),
+            after: {
+              init: afterFigures,
+              stsCallsPerEnvironment: stsPerEnvironment(JOB.after),
+              ...(shippedVariant === undefined ? {} : { size: sizeOf(shippedVariant, 'isolated') }),
+            },
+            ...(ownRoleFigures === undefined ? {} : { ownRole: ownRoleFigures }),
+            copyBuildMatchesShipped: copyMatches,
+          };
     const variants: VariantReport[] = built.variants.map((variant) => ({
       id: variant.id,
       kind: variant.kind,
@@ -182,7 +246,7 @@ const main = async (): Promise<void> => {
     }));
 
     // ---- warm invocations, with the store's request tally per process ----
-    const warmJobs: ProbeJob[] = built.variants
+    const warmJobs: Array<ProbeJob & { key: FunctionKey }> = built.variants
       .filter((v) => v.id === 'shipped' || v.kind === 'proposal')
       .flatMap((variant) =>
         (variant.id === 'shipped' ? FUNCTION_KEYS : (['standard'] as const)).map((key) => ({
@@ -332,13 +396,19 @@ const main = async (): Promise<void> => {
         cpus: cpu.length,
         cpuModel: cpu[0]?.model.trim() ?? 'unknown',
       },
-      settings: { runs: RUNS, warmProcesses: WARM_PROCESSES, warmInvocations: WARM_INVOCATIONS },
+      settings: {
+        runs: RUNS,
+        warmProcesses: WARM_PROCESSES,
+        warmInvocations: WARM_INVOCATIONS,
+        authorizerInvocations: AUTHORIZER_INVOCATIONS,
+      },
       variants,
       shippedEqualsLastStep: built.shippedEqualsLastStep,
       skippedProposals: built.skipped.map((p) => p.id),
       warm,
       load,
-      scopedCredentials,
+      ...(authorizer === undefined ? {} : { authorizer }),
+      ...(isolatedCredentials === undefined ? {} : { isolatedCredentials }),
       targets,
       durationS: (performance.now() - started) / 1000,
     };
@@ -361,6 +431,7 @@ const main = async (): Promise<void> => {
       `\nwrote bench/report.md, bench/report.json, bench/init.svg in ${Math.round(report.durationS)} s`,
     );
   } finally {
+    await jwks.close();
     await sts.close();
     await store.close();
     rmSync(WORK_DIR, { recursive: true, force: true });

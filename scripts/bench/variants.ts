@@ -4,6 +4,7 @@
  * the shipped build, the shipped build itself (scripts/build.ts), and proposed src/ changes
  * applied to a temporary copy of src/ (src/ itself is never touched).
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   cpSync,
@@ -22,6 +23,8 @@ import { buildAll, esbuildOptions, ROOT } from '../build.js';
 
 export type FunctionKey = 'standard' | 'isolated';
 export const FUNCTION_KEYS: FunctionKey[] = ['standard', 'isolated'];
+/** What a probe can load: the two API functions, and the authorizer (shipped build only). */
+export type ProbeKey = FunctionKey | 'authorizer';
 
 export type VariantKind = 'floor' | 'baseline' | 'step' | 'shipped' | 'proposal';
 
@@ -31,9 +34,9 @@ export interface Variant {
   /** One line for the report: what this build is. */
   description: string;
   /** The handler module a fresh environment imports. */
-  entry(key: FunctionKey): string;
+  entry(key: ProbeKey): string;
   /** The directory Terraform would zip; undefined when the code lives in node_modules. */
-  packageDir(key: FunctionKey): string | undefined;
+  packageDir(key: ProbeKey): string | undefined;
 }
 
 export interface SizeFigures {
@@ -121,7 +124,7 @@ const filesUnder = (dir: string): string[] =>
     .map((name) => join(dir, name))
     .filter((file) => statSync(file).isFile());
 
-const hashDir = (dir: string): string => {
+export const hashDir = (dir: string): string => {
   const hash = createHash('sha256');
   for (const file of filesUnder(dir).sort()) {
     hash.update(relative(dir, file)).update(readFileSync(file));
@@ -147,7 +150,7 @@ const initPath = (entry: string): string[] => {
   return [...seen];
 };
 
-export const sizeOf = (variant: Variant, key: FunctionKey): SizeFigures | undefined => {
+export const sizeOf = (variant: Variant, key: ProbeKey): SizeFigures | undefined => {
   const dir = variant.packageDir(key);
   if (dir === undefined) return undefined;
   const files = filesUnder(dir);
@@ -270,6 +273,86 @@ export const buildVariants = async (patches: readonly SourcePatch[]): Promise<Bu
     variants.push(bundled(patch.id, 'proposal', patch.description, root));
   }
   return { variants, skipped, shippedEqualsLastStep };
+};
+
+/** One handler built, with scripts/build.ts's esbuild options, from another commit's sources. */
+export type CommitBuild =
+  | { status: 'built'; commit: string; variant: Variant }
+  | { status: 'skipped'; commit: string; reason: string };
+
+/**
+ * Builds `key` from the sources of `commit`: `git archive <commit> src package.json` into the
+ * scratch directory, then esbuild with the same options as scripts/build.ts, entry point in that
+ * copy. The copy sits inside node_modules/.cache, so its imports resolve against the project's
+ * node_modules as the real sources do: the same SDK versions, only the code differs. Git missing,
+ * the commit unknown or the old sources not building all give `skipped` with the reason.
+ */
+export const buildFromCommit = async (commit: string, key: FunctionKey): Promise<CommitBuild> => {
+  let sha: string;
+  try {
+    sha = execFileSync('git', ['rev-parse', '--verify', '--quiet', `${commit}^{commit}`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'git is not installed'
+        : `git does not know commit ${commit} here (no repository, or a shallow clone without it)`;
+    return { status: 'skipped', commit, reason };
+  }
+  try {
+    const copy = join(WORK_DIR, `git-${commit}`);
+    rmSync(copy, { recursive: true, force: true });
+    mkdirSync(copy, { recursive: true });
+    const archive = execFileSync('git', ['archive', '--format=tar', sha, 'src', 'package.json'], {
+      cwd: ROOT,
+      maxBuffer: 256 * 2 ** 20,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    execFileSync('tar', ['-x', '-C', copy], { input: archive, stdio: ['pipe', 'ignore', 'pipe'] });
+    const root = join(WORK_DIR, `commit-${commit}`);
+    await build({
+      ...esbuildOptions(key, root),
+      entryPoints: { index: join(copy, 'src', 'handlers', `${key}.ts`) },
+      logLevel: 'silent',
+    });
+    return {
+      status: 'built',
+      commit: sha,
+      variant: {
+        id: `commit-${commit}`,
+        kind: 'baseline',
+        description: `src/ of commit ${sha.slice(0, 7)}, built with scripts/build.ts's esbuild options`,
+        entry: (k) => bundlePath(k, root),
+        packageDir: (k) => join(root, k),
+      },
+    };
+  } catch (error) {
+    // git's or tar's stderr, esbuild's first error, or the message.
+    const { stderr, errors } = error as { stderr?: Buffer | string; errors?: { text: string }[] };
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const reason = stderr?.toString().trim() || errors?.[0]?.text || message || 'unknown error';
+    return { status: 'skipped', commit, reason };
+  }
+};
+
+/**
+ * True when today's `key`, built from a copy of src/ in the scratch directory the way
+ * buildFromCommit builds an old commit, is byte-identical to the shipped build: then a
+ * before/after difference is the code's, not the build path's.
+ */
+export const copyBuildMatchesShipped = async (key: FunctionKey): Promise<boolean> => {
+  const copy = join(WORK_DIR, 'git-working-tree', 'src');
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(join(ROOT, 'src'), copy, { recursive: true });
+  const root = join(WORK_DIR, 'copy-build');
+  await build({
+    ...esbuildOptions(key, root),
+    entryPoints: { index: join(copy, 'handlers', `${key}.ts`) },
+  });
+  return hashDir(join(root, key)) === hashDir(join(WORK_DIR, 'shipped', key));
 };
 
 /** Bundles the probe (the child program) to CommonJS; returns its path. */

@@ -15,6 +15,8 @@ export interface RestEventInput {
   headers?: Record<string, string | string[]>;
   query?: Record<string, string>;
   body?: string | null;
+  /** `requestContext.authorizer`, as API Gateway fills it from an authorizer's context. */
+  authorizer?: Record<string, string>;
 }
 
 export const restEvent = (input: RestEventInput = {}): APIGatewayProxyEvent => {
@@ -48,7 +50,7 @@ export const restEvent = (input: RestEventInput = {}): APIGatewayProxyEvent => {
     requestContext: {
       accountId: '123456789012',
       apiId: 'localapi01',
-      authorizer: null,
+      authorizer: input.authorizer ?? null,
       protocol: 'HTTP/1.1',
       httpMethod: method,
       path: `/${stage}${path}`,

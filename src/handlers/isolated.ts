@@ -5,18 +5,20 @@ import { httpEndpoint } from '../http/http-endpoint.js';
 import { jsonResponse } from '../http/json-response.js';
 import { tenantCounterStoresFromEnv } from '../store/counter-store-from-env.js';
 
-// Top-level await: the init phase finishes building the store before the first invocation.
-const counters = await tenantCounterStoresFromEnv();
+const counters = tenantCounterStoresFromEnv();
 
 /**
- * GET /isolated — runs with `tenant_isolation_mode = PER_TENANT`. API Gateway maps the client's
- * `x-tenant-id` to `X-Amz-Tenant-Id`; Lambda routes the invoke to that tenant's own execution
- * environments and hands the id over as `context.tenantId`. That is the only id trusted here:
- * the raw header in the event is ignored, so the row written always belongs to the tenant whose
- * environment is running — and with tenant-scoped credentials, IAM enforces it too.
+ * GET /isolated — runs with `tenant_isolation_mode = PER_TENANT`. The authorizer establishes
+ * the tenant (from x-tenant-id, or from a verified token), API Gateway maps it to
+ * `X-Amz-Tenant-Id`, and Lambda routes the invoke to that tenant's own execution environments
+ * with the id as `context.tenantId`. That is the id trusted here, and it must agree with the
+ * authorizer's and with the tenant the environment is bound to. With tenant-scoped credentials
+ * the write is signed with the tenant's own credentials from the authorizer, so IAM enforces it
+ * too.
  */
-export const handler = httpEndpoint(async (_event, context) => {
+export const handler = httpEndpoint(async (event, context) => {
   const tenantId = parseTenantId(context.tenantId);
-  const counter = await counters.forTenant(tenantId).increment(tenantCounterKey(tenantId));
+  const store = counters.forRequest(tenantId, event.requestContext.authorizer);
+  const counter = await store.increment(tenantCounterKey(tenantId));
   return jsonResponse(200, isolatedBody(counter, tenantId));
 });

@@ -89,3 +89,14 @@ export const identitySourceHeader = (event: EventHeaderMaps, name: string): stri
   }
   return found === '' ? undefined : found;
 };
+
+/**
+ * The tenant an authorizer established for this request (`requestContext.authorizer.tenantId`,
+ * which only API Gateway can set), or undefined when the method has no authorizer.
+ */
+export const authorizerTenant = (event: APIGatewayProxyEvent): string | undefined => {
+  const authorizer: unknown = event.requestContext?.authorizer;
+  if (!isRecord(authorizer)) return undefined;
+  const { tenantId } = authorizer;
+  return typeof tenantId === 'string' && tenantId !== '' ? tenantId : undefined;
+};

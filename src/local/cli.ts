@@ -28,11 +28,36 @@ const storeWhere = (options: LocalOptions): string => {
 /** The tenants of the README's walkthrough. */
 const EXAMPLE_TENANTS = ['Tenant-1', 'Tenant-2'];
 
-const authorizedRoutes = ROUTE_KEYS.filter((key) => FUNCTIONS[key].authorized)
-  .map((key) => `GET /${key}`)
-  .join(', ');
+const authorizedRoutes = (options: LocalOptions): string =>
+  ROUTE_KEYS.filter((key) =>
+    (FUNCTIONS[key].authorizedIn as readonly string[]).includes(options.identity),
+  )
+    .map((key) => `GET /${key}`)
+    .join(', ');
 
-const banner = (stack: LocalStack, options: LocalOptions): string[] => [
+/** The curl lines of the walkthrough: a header per tenant, or a token per tenant in jwt mode. */
+const tryIt = async (stack: LocalStack): Promise<string[]> => {
+  const credentials = await Promise.all(
+    EXAMPLE_TENANTS.map(async (tenant) =>
+      stack.issuer === undefined
+        ? `x-tenant-id: ${tenant}`
+        : `Authorization: Bearer ${await stack.issuer.sign(tenant)}`,
+    ),
+  );
+  return [
+    ...(stack.issuer === undefined
+      ? []
+      : [
+          `Tokens of the local issuer (${EXAMPLE_TENANTS.join(', ')}); more with: npm run -s token -- <tenant-id>`,
+          '',
+        ]),
+    ...ROUTE_KEYS.flatMap((key) =>
+      credentials.map((header) => `  curl -H "${header}" "${stack.urls[key]}"`),
+    ),
+  ];
+};
+
+const banner = async (stack: LocalStack, options: LocalOptions): Promise<string[]> => [
   '',
   'Outputs (named as `terraform output` names them):',
   '',
@@ -40,14 +65,15 @@ const banner = (stack: LocalStack, options: LocalOptions): string[] => [
   '',
   'Try it:',
   '',
-  ...ROUTE_KEYS.flatMap((key) =>
-    EXAMPLE_TENANTS.map((tenant) => `  curl -H "x-tenant-id: ${tenant}" "${stack.urls[key]}"`),
-  ),
+  ...(await tryIt(stack)),
   '',
   `functions: ${stack.functionNames.join(', ')} (timeout ${options.timeoutMs / 1000} s, memory ${options.memoryMb} MB, concurrency ${options.concurrency} each)`,
   options.authorizer
-    ? `authorizer: tenant id authorizer on ${authorizedRoutes}, answers cached ${options.authorizerCacheTtlMs / 1000} s per x-tenant-id`
+    ? `authorizer: ${options.identity === 'jwt' ? 'token' : 'tenant id'} authorizer on ${authorizedRoutes(options)}, answers cached ${options.authorizerCacheTtlMs / 1000} s per ${options.identity === 'jwt' ? 'token' : 'x-tenant-id'}`
     : 'authorizer: off (--no-authorizer): X-Amz-Tenant-Id is mapped from the raw x-tenant-id header',
+  options.tenantScopedCredentials
+    ? 'tenant credentials: brokered by the authorizer from the local AssumeRole stand-in'
+    : 'tenant credentials: off (--no-tenant-scoped-credentials): the isolated function writes with its own',
   `environments: at most ${options.maxEnvironments} live, idle ones stopped after ${options.idleTimeoutMs / 1000} s`,
   `store: ${stack.storeEndpoint} table ${stack.table} (${storeWhere(options)})`,
   'Ctrl-C stops.',
@@ -73,7 +99,7 @@ const main = async (): Promise<void> => {
     if (error instanceof StartError) fail(error.message);
     throw error;
   }
-  for (const line of banner(stack, options)) out.stdout(line);
+  for (const line of await banner(stack, options)) out.stdout(line);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

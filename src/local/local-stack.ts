@@ -5,20 +5,32 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { LOCAL_HOST, LOCAL_PREFIX } from './constants.js';
+import type { AuthorizerConfig } from '../config/authorizer-config.js';
+import { ROLE_CHAINING_SESSION_SECONDS } from './aws-limits.js';
+import { startJwksServer } from './cognito/jwks-server.js';
+import {
+  LOCAL_CLIENT_ID,
+  LOCAL_ISSUER,
+  LOCAL_TENANT_CLAIM,
+  type LocalIssuer,
+  loadLocalIssuer,
+} from './cognito/local-issuer.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_HOST, LOCAL_PREFIX } from './constants.js';
 import {
   type EmbeddedDynamoDb,
   localStoreClient,
   startEmbeddedDynamoDb,
 } from './dynamodb/embedded-dynamodb.js';
 import { ensureCountersTable, tableName } from './dynamodb/table.js';
-import { AUTHORIZER_MAX_ENVIRONMENTS, TenantIdAuthorizer } from './gateway/authorizer.js';
+import { refusalsFor } from './gateway/answers.js';
+import { AUTHORIZER_MAX_ENVIRONMENTS, RouteAuthorizer } from './gateway/authorizer.js';
 import { formatFunctionLine } from './gateway/request-log.js';
 import { createGateway } from './gateway/server.js';
 import {
   AUTHORIZER_FUNCTION,
   bundlePath,
   DEFAULT_FUNCTIONS_DIR,
+  FUNCTIONS,
   type FunctionKey,
   functionName,
   ROUTE_KEYS,
@@ -26,6 +38,7 @@ import {
 } from './lambda/functions.js';
 import { LambdaService } from './lambda/service.js';
 import type { LocalOptions } from './options.js';
+import { startAssumeRoleStandIn } from './sts/assume-role.js';
 import { buildWorkerEntries } from './worker-entries.js';
 
 /** A failure the CLI reports in one line, without a stack trace. */
@@ -39,6 +52,8 @@ export interface LocalStack {
   storeEndpoint: string;
   table: string;
   functionNames: string[];
+  /** The local token issuer, in jwt mode. */
+  issuer: LocalIssuer | undefined;
   /** Stops taking requests, lets those in flight finish, stops environments, flushes the store. */
   close(): Promise<void>;
 }
@@ -68,6 +83,34 @@ export const startLocalStack = async (
         },
       )
     : useExternalStore(options.storeEndpoint, table));
+  // Identity and credentials, as main.tf configures the authorizer.
+  const issuer = options.identity === 'jwt' ? await loadLocalIssuer(dataDir) : undefined;
+  const jwks = issuer === undefined ? undefined : await startJwksServer(issuer);
+  const sts = options.tenantScopedCredentials ? await startAssumeRoleStandIn() : undefined;
+  const identity: AuthorizerConfig['identity'] =
+    jwks === undefined
+      ? { mode: 'header' }
+      : {
+          mode: 'jwt',
+          issuer: LOCAL_ISSUER,
+          audience: LOCAL_CLIENT_ID,
+          jwksUrl: new URL(jwks.url),
+          tenantClaim: LOCAL_TENANT_CLAIM,
+        };
+  // main.tf: the credentials must outlast a cached answer plus one function run.
+  const minValiditySeconds = options.authorizerCacheTtlMs / 1000 + options.timeoutMs / 1000;
+  const broker =
+    sts === undefined
+      ? undefined
+      : {
+          roleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${LOCAL_PREFIX}-tenant-data`,
+          sessionSeconds: Math.max(
+            ROLE_CHAINING_SESSION_SECONDS.min,
+            Math.ceil(minValiditySeconds),
+          ),
+          minValiditySeconds: Math.ceil(minValiditySeconds),
+          stsEndpoint: sts.endpoint,
+        };
   const limits = {
     maxEnvironments: options.maxEnvironments,
     concurrency: options.concurrency,
@@ -80,6 +123,7 @@ export const startLocalStack = async (
     functionsDir,
     memoryMb: options.memoryMb,
     timeoutMs: options.timeoutMs,
+    authorizer: { identity, ...(broker === undefined ? {} : { broker }) },
     runtimeUrl: entries.lambdaRuntime,
     functionLog: (id: string, stream: 'stdout' | 'stderr', line: string) =>
       (stream === 'stdout' ? out.stdout : out.stderr)(formatFunctionLine(id, line)),
@@ -100,16 +144,29 @@ export const startLocalStack = async (
     stage: options.stage,
     lambda,
     integrationTimeoutMs: options.integrationTimeoutMs,
-    authorizer:
+    identity: options.identity,
+    // One authorizer per authorized route, each with a cache of its own, as in main.tf.
+    authorizers: Object.fromEntries(
       authorizerLambda === undefined
-        ? undefined
-        : new TenantIdAuthorizer({ lambda: authorizerLambda, ttlMs: options.authorizerCacheTtlMs }),
+        ? []
+        : ROUTE_KEYS.filter((key) =>
+            (FUNCTIONS[key].authorizedIn as readonly string[]).includes(options.identity),
+          ).map((key) => [
+            key,
+            new RouteAuthorizer({
+              lambda: authorizerLambda,
+              ttlMs: options.authorizerCacheTtlMs,
+              identityHeader: options.identity === 'jwt' ? 'authorization' : 'x-tenant-id',
+            }),
+          ]),
+    ),
+    refusals: refusalsFor(identity),
     log: out.stdout,
   });
 
   const stopBackends = async (): Promise<void> => {
     await Promise.all([lambda.close(), authorizerLambda?.close()]);
-    await store.close();
+    await Promise.all([store.close(), jwks?.close(), sts?.close()]);
   };
 
   try {
@@ -142,6 +199,7 @@ export const startLocalStack = async (
     storeEndpoint: store.endpoint,
     table,
     functionNames: functionKeys.map((key) => functionName(LOCAL_PREFIX, key)),
+    issuer,
     close: () => {
       closed ??= (async () => {
         gateway.closing();

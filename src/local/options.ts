@@ -3,11 +3,13 @@
  * OptionsError whose message is the one line the CLI prints.
  */
 import { parseArgs } from 'node:util';
+import type { IdentityMode } from '../config/authorizer-config.js';
 import {
   AUTHORIZER_TTL_SECONDS,
   LAMBDA_MEMORY_MB,
   LAMBDA_TIMEOUT_SECONDS,
   REST_DEFAULT_INTEGRATION_TIMEOUT_SECONDS,
+  ROLE_CHAINING_SESSION_SECONDS,
   STAGE_NAME_PATTERN,
 } from './aws-limits.js';
 
@@ -29,7 +31,17 @@ export interface LocalOptions {
    * Off (`--no-authorizer`): X-Amz-Tenant-Id comes from the raw header, as in the original pattern.
    */
   authorizer: boolean;
-  /** How long an authorizer answer is cached per x-tenant-id value (`authorizer_cache_ttl_seconds`). */
+  /**
+   * How tenants are identified (Terraform's `tenant_identity`): `header`, the client's
+   * x-tenant-id; or `jwt`, a claim of a token the local issuer signed.
+   */
+  identity: IdentityMode;
+  /**
+   * The authorizer brokers tenant-scoped credentials for /isolated from the local AssumeRole
+   * stand-in (Terraform's `tenant_scoped_credentials`, default on).
+   */
+  tenantScopedCredentials: boolean;
+  /** How long an authorizer answer is cached per identity value (`authorizer_cache_ttl_seconds`). */
   authorizerCacheTtlMs: number;
   /** An external DynamoDB endpoint instead of the embedded store (the table is created there). */
   storeEndpoint: string | undefined;
@@ -40,7 +52,7 @@ export class OptionsError extends Error {
   override readonly name = 'OptionsError';
 }
 
-const DEFAULT_DATA_DIR = '.local';
+export const DEFAULT_DATA_DIR = '.local';
 
 /**
  * The defaults of variables.tf that the local stack applies too (test/unit/local/options.test.ts
@@ -49,7 +61,7 @@ const DEFAULT_DATA_DIR = '.local';
 export const TERRAFORM_DEFAULTS = {
   lambdaTimeoutSeconds: 10,
   lambdaMemorySizeMb: 256,
-  authorizerCacheTtlSeconds: 300,
+  authorizerCacheTtlSeconds: 60,
 } as const;
 
 /** One command-line flag, as `--help` and the README's flag table list it. */
@@ -77,14 +89,25 @@ export const FLAGS: readonly FlagDoc[] = [
   },
   { flag: 'in-memory', description: 'keep the store in memory; every counter starts at zero' },
   {
+    flag: 'identity',
+    value: '<mode>',
+    description:
+      'header (default): the client names its tenant in x-tenant-id; jwt: both routes need a token of the local issuer (tenant_identity)',
+  },
+  {
     flag: 'no-authorizer',
     description:
-      'no tenant id authorizer on /isolated: X-Amz-Tenant-Id is mapped from the raw x-tenant-id header (tenant_id_authorizer = false)',
+      'header mode without the tenant id authorizer: X-Amz-Tenant-Id is mapped from the raw x-tenant-id header (tenant_id_authorizer = false; needs --no-tenant-scoped-credentials)',
+  },
+  {
+    flag: 'no-tenant-scoped-credentials',
+    description:
+      'the isolated function writes with its own credentials instead of the tenant credentials the authorizer brokers (tenant_scoped_credentials = false)',
   },
   {
     flag: 'authorizer-cache-ttl',
     value: '<s>',
-    description: `seconds an authorizer answer is cached per x-tenant-id value (default ${TERRAFORM_DEFAULTS.authorizerCacheTtlSeconds}, 0-${AUTHORIZER_TTL_SECONDS.max}; 0 turns caching off)`,
+    description: `seconds an authorizer answer is cached per identity value (default ${TERRAFORM_DEFAULTS.authorizerCacheTtlSeconds}, 0-${AUTHORIZER_TTL_SECONDS.max}; 0 turns caching off)`,
   },
   {
     flag: 'timeout',
@@ -247,6 +270,37 @@ export const parseOptions = (
   if (!authorizer && text('authorizer-cache-ttl') !== undefined) {
     throw new OptionsError('--authorizer-cache-ttl needs the authorizer (drop --no-authorizer)');
   }
+  const identity = text('identity') ?? 'header';
+  if (identity !== 'header' && identity !== 'jwt') {
+    throw new OptionsError(`--identity must be header or jwt (got "${identity}")`);
+  }
+  if (!authorizer && identity === 'jwt') {
+    throw new OptionsError('--identity jwt needs the authorizer (drop --no-authorizer)');
+  }
+  const tenantScopedCredentials = values['no-tenant-scoped-credentials'] !== true;
+  if (!authorizer && tenantScopedCredentials) {
+    // main.tf refuses the same combination with a precondition: the authorizer brokers them.
+    throw new OptionsError(
+      '--no-authorizer needs --no-tenant-scoped-credentials: the authorizer brokers the tenant credentials',
+    );
+  }
+  const ttlSeconds = integer(
+    'authorizer-cache-ttl',
+    text('authorizer-cache-ttl'),
+    TERRAFORM_DEFAULTS.authorizerCacheTtlSeconds,
+    0,
+    AUTHORIZER_TTL_SECONDS.max,
+  );
+  if (
+    tenantScopedCredentials &&
+    ttlSeconds + timeoutMs / 1000 > ROLE_CHAINING_SESSION_SECONDS.max
+  ) {
+    // main.tf's precondition: a cached answer's credentials must outlast the TTL plus one
+    // function run, within the one hour that role chaining allows.
+    throw new OptionsError(
+      '--authorizer-cache-ttl plus --timeout must be at most 3600 s with tenant-scoped credentials',
+    );
+  }
   return {
     port: integer(portRaw === text('port') ? 'port' : 'port (from $PORT)', portRaw, 3000, 0, 65535),
     stage,
@@ -274,15 +328,10 @@ export const parseOptions = (
     maxEnvironments: integer('max-environments', text('max-environments'), 64, 1, 10_000),
     idleTimeoutMs: seconds('idle-timeout', text('idle-timeout'), 300, 0.1, 86_400),
     authorizer,
+    identity,
+    tenantScopedCredentials,
     // Whole seconds, as variables.tf validates authorizer_cache_ttl_seconds.
-    authorizerCacheTtlMs:
-      integer(
-        'authorizer-cache-ttl',
-        text('authorizer-cache-ttl'),
-        TERRAFORM_DEFAULTS.authorizerCacheTtlSeconds,
-        0,
-        AUTHORIZER_TTL_SECONDS.max,
-      ) * 1000,
+    authorizerCacheTtlMs: ttlSeconds * 1000,
     storeEndpoint: storeEndpoint?.replace(/\/$/, ''),
     help: values.help === true,
   };

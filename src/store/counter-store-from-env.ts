@@ -1,7 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { requireEnv } from '../config/env.js';
+import { isRecord } from '../types/is-record.js';
 import type { CounterStore } from './counter-store.js';
 import { DynamoDbCounterStore } from './dynamodb-counter-store.js';
+import { TenantBinding } from './tenant-binding.js';
 
 /**
  * The counter store a handler uses, built once at module scope (the init phase): one
@@ -21,41 +23,77 @@ import { DynamoDbCounterStore } from './dynamodb-counter-store.js';
 export const counterStoreFromEnv = (): CounterStore =>
   new DynamoDbCounterStore(new DynamoDBClient({}), requireEnv('TABLE_NAME'));
 
-/** A store for the tenant an isolated environment serves. */
+/** A store for one request of the isolated function. */
 export interface TenantCounterStores {
-  forTenant(tenantId: string): CounterStore;
+  /**
+   * `authorizer` is the event's `requestContext.authorizer` (undefined without an authorizer).
+   * Throws TenantMismatchError, or MissingTenantCredentialsError, instead of returning a store
+   * that would write as the wrong tenant.
+   */
+  forRequest(tenantId: string, authorizer: unknown): CounterStore;
 }
 
+/** The authorizer was expected to hand over the tenant's credentials and did not. */
+export class MissingTenantCredentialsError extends Error {
+  override readonly name = 'MissingTenantCredentialsError';
+}
+
+const authorizerTenantOf = (authorizer: unknown): string | undefined =>
+  isRecord(authorizer) ? text(authorizer, 'tenantId') : undefined;
+
+const text = (record: Record<string, unknown>, key: string): string | undefined => {
+  const value = record[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+
 /**
- * For the isolated function. With `TENANT_DATA_ROLE_ARN` set (Terraform sets it unless
- * `tenant_scoped_credentials = false`), the DynamoDB client signs with tenant-scoped credentials
- * from that role, and the environment is bound to its first tenant. Without it, the function's
- * own role is used and the key prefix in code keeps tenants apart.
- *
- * The STS client is imported dynamically: the build splits it into a chunk that a function
- * without the role never loads, and a function with it loads here, during init (the handler
- * awaits this at module scope), not on its first request.
+ * For the isolated function. With `TENANT_CREDENTIALS=authorizer` (Terraform sets it unless
+ * `tenant_scoped_credentials = false`), the function's own role has no DynamoDB access at all:
+ * it signs each UpdateItem with the tenant's credentials that the authorizer brokered and API
+ * Gateway passes in `requestContext.authorizer`. The client is kept while those credentials stay
+ * the same, and replaced when they change (a new authorizer answer, after its cache TTL).
+ * Without it, the function's own role writes, and the key prefix in code keeps tenants apart.
  */
-export const tenantCounterStoresFromEnv = async (): Promise<TenantCounterStores> => {
+export const tenantCounterStoresFromEnv = (): TenantCounterStores => {
   const tableName = requireEnv('TABLE_NAME');
-  const roleArn = process.env.TENANT_DATA_ROLE_ARN;
-  if (roleArn === undefined || roleArn === '') {
+  const binding = new TenantBinding();
+
+  if (process.env.TENANT_CREDENTIALS !== 'authorizer') {
+    // The function's own role may write any tenant's row: nothing tenant-scoped to protect in
+    // the environment, so it is not bound; Lambda's and the authorizer's tenants must agree.
     const shared = new DynamoDbCounterStore(new DynamoDBClient({}), tableName);
-    return { forTenant: () => shared };
+    return {
+      forRequest: (tenantId, authorizer) => {
+        TenantBinding.agree(tenantId, authorizerTenantOf(authorizer));
+        return shared;
+      },
+    };
   }
-  const [{ STSClient }, { TenantScopedCredentials }] = await Promise.all([
-    import('@aws-sdk/client-sts'),
-    import('./tenant-scoped-credentials.js'),
-  ]);
-  const scoped = new TenantScopedCredentials(new STSClient({}), roleArn);
-  const store = new DynamoDbCounterStore(
-    new DynamoDBClient({ credentials: scoped.provide }),
-    tableName,
-  );
+
+  let current: { key: string; client: DynamoDBClient; store: CounterStore } | undefined;
   return {
-    forTenant: (tenantId) => {
-      scoped.bind(tenantId);
-      return store;
+    forRequest: (tenantId, authorizer) => {
+      const context = isRecord(authorizer) ? authorizer : {};
+      binding.check(tenantId, authorizerTenantOf(authorizer));
+      const accessKeyId = text(context, 'accessKeyId');
+      const secretAccessKey = text(context, 'secretAccessKey');
+      const sessionToken = text(context, 'sessionToken');
+      if (
+        accessKeyId === undefined ||
+        secretAccessKey === undefined ||
+        sessionToken === undefined
+      ) {
+        throw new MissingTenantCredentialsError('The authorizer passed no tenant credentials');
+      }
+      const key = `${accessKeyId}\n${sessionToken}`;
+      if (current?.key !== key) {
+        current?.client.destroy();
+        const client = new DynamoDBClient({
+          credentials: { accessKeyId, secretAccessKey, sessionToken },
+        });
+        current = { key, client, store: new DynamoDbCounterStore(client, tableName) };
+      }
+      return current.store;
     },
   };
 };

@@ -20,7 +20,7 @@ import {
 import { FIXTURE_FUNCTIONS } from '../support/fixture-functions.js';
 import {
   type ConfiguredResponse,
-  tenantIdGatewayResponses,
+  identityGatewayResponses,
 } from '../support/terraform-responses.js';
 
 const INTERNAL = INTERNAL_SERVER_ERROR_BODY;
@@ -46,7 +46,10 @@ describe('local stack tenant id authorizer (real bundle)', () => {
   let responses: Record<string, ConfiguredResponse>;
 
   beforeAll(async () => {
-    [cli, responses] = await Promise.all([startCli(['--in-memory']), tenantIdGatewayResponses()]);
+    [cli, responses] = await Promise.all([
+      startCli(['--in-memory']),
+      identityGatewayResponses('header'),
+    ]);
   });
 
   afterAll(async () => {
@@ -57,7 +60,7 @@ describe('local stack tenant id authorizer (real bundle)', () => {
     expect(cli.stdout.join('\n')).toMatch(
       /functions: local-standard, local-isolated, local-authorizer/,
     );
-    expect(cli.stdout.join('\n')).toContain('answers cached 300 s per x-tenant-id');
+    expect(cli.stdout.join('\n')).toContain('answers cached 60 s per x-tenant-id');
   });
 
   it.each([
@@ -142,7 +145,7 @@ describe('local stack tenant id authorizer (fixture bundle)', () => {
     [cli, uncached, responses] = await Promise.all([
       startCli(['--in-memory', '--timeout', '1'], fixtures),
       startCli(['--in-memory', '--authorizer-cache-ttl', '0'], fixtures),
-      tenantIdGatewayResponses(),
+      identityGatewayResponses('header'),
     ]);
   });
 

@@ -169,7 +169,11 @@ const CASES: HostileCase[] = [
 
 describe.each([
   { mode: 'with the tenant id authorizer', args: [], expected: 'authorizer' as const },
-  { mode: 'with --no-authorizer', args: ['--no-authorizer'], expected: 'noAuthorizer' as const },
+  {
+    mode: 'with --no-authorizer',
+    args: ['--no-authorizer', '--no-tenant-scoped-credentials'],
+    expected: 'noAuthorizer' as const,
+  },
 ])('local stack hostile input $mode', ({ args, expected }) => {
   let cli: RunningCli;
   let origin: string;

@@ -5,8 +5,8 @@
  */
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../scripts/lib/lambda-fixtures.js';
 import { loadHandler, VARIANTS } from '../support/handlers.js';
-import { lambdaContext } from '../support/lambda-fixtures.js';
 
 const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:abc123/dev/GET/isolated';
 
@@ -29,6 +29,7 @@ type Authorizer = (event: unknown, context: unknown) => Promise<APIGatewayAuthor
 describe.each(VARIANTS)('tenant id authorizer (%s)', (variant) => {
   let authorize: Authorizer;
   beforeAll(async () => {
+    process.env.TENANT_IDENTITY = 'header';
     authorize = (await loadHandler('authorizer', variant, {
       tableName: 'unused',
     })) as unknown as Authorizer;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/build.js';
 
 // Code that ends up in the bundles: everything in src/ but the local stack and type shims.
-const LAMBDA_DIRS = ['handlers', 'domain', 'http', 'store', 'config'];
+const LAMBDA_DIRS = ['handlers', 'domain', 'http', 'identity', 'store', 'config', 'types'];
 
 const packageOf = (specifier: string) =>
   specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];

@@ -13,7 +13,7 @@ import {
 } from '../../scripts/lib/terraform/iam-condition.js';
 import { loadModule, type Module } from '../../scripts/lib/terraform/module.js';
 import { SHARED_COUNTER_KEY, tenantCounterKey } from '../../src/domain/counter-keys.js';
-import { TENANT_TAG_KEY } from '../../src/store/tenant-scoped-credentials.js';
+import { TENANT_TAG_KEY } from '../../src/identity/tenant-credentials.js';
 import { REPO_ROOT } from './support/paths.js';
 
 let mod: Module;

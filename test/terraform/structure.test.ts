@@ -1,21 +1,23 @@
 /**
  * What the mission needs from the Terraform module, checked on what the configuration evaluates
  * to rather than on how it is spelled: the prompts, tenant isolation on the isolated function
- * only, the header mapping and validator, least privilege, the names users know, and the README
- * tables. Where main.tf and the TypeScript side must agree, the tests compare the two.
+ * only, both identity modes (x-tenant-id, or a JWT verified at the edge, with the module's
+ * Cognito user pool or an issuer of your own), the per-route authorizers, the header mapping and
+ * validator, least privilege with credentials brokered by the authorizer, the checks across
+ * variables, the names users know, and the README tables. Where main.tf and the TypeScript side
+ * must agree, the tests compare the two.
  *
  * Expressions are parsed with HashiCorp's HCL parser (hcl2json's getExpressionAst) and evaluated
  * by the small evaluator below, for chosen variable values. What only AWS knows (an ARN, an id)
  * stays a reference, written as hcl2json writes one with the instance key filled in:
  * `${aws_cloudwatch_log_group.function["standard"].arn}`.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
-import { getExpressionAst } from '@cdktn/hcl2json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionKeys } from '../../scripts/build.js';
+import { type Evaluator, moduleEvaluator } from '../../scripts/lib/terraform/evaluate.js';
 import { referencesIn } from '../../scripts/lib/terraform/expressions.js';
 import {
   blockBodies,
@@ -26,490 +28,28 @@ import {
 import { loadModule, type Module } from '../../scripts/lib/terraform/module.js';
 import { docsSection, terraformDocs } from '../../scripts/lib/terraform/terraform-docs.js';
 import { tenantCounterKey } from '../../src/domain/counter-keys.js';
-import { InvalidTenantIdError, TENANT_ID_RULE } from '../../src/domain/tenant-id.js';
+import {
+  InvalidTenantIdError,
+  TENANT_ID_FORMAT,
+  TENANT_ID_RULE,
+} from '../../src/domain/tenant-id.js';
+import { TENANT_TAG_KEY } from '../../src/identity/tenant-credentials.js';
 import { createTableInput, tableName } from '../../src/local/dynamodb/table.js';
-import { TENANT_ID_UNAUTHORIZED } from '../../src/local/gateway/answers.js';
+import {
+  GATEWAY_RESPONSE_HEADERS,
+  refusalsFor,
+  TENANT_ID_UNAUTHORIZED,
+} from '../../src/local/gateway/answers.js';
 import { CORS_HEADERS } from '../../src/local/gateway/routes.js';
-import { bundlePath, FUNCTIONS, type FunctionKey } from '../../src/local/lambda/functions.js';
+import {
+  bundlePath,
+  environmentVariables,
+  FUNCTIONS,
+  type FunctionKey,
+} from '../../src/local/lambda/functions.js';
 import { parseOptions } from '../../src/local/options.js';
-import { TENANT_TAG_KEY } from '../../src/store/tenant-scoped-credentials.js';
+import { identityGatewayResponses } from '../support/terraform-responses.js';
 import { REPO_ROOT } from './support/paths.js';
-
-// ── A small evaluator for the expressions this module uses ──────────────────────────────────
-
-/** A value only known after apply (an ARN, an id), kept as the reference it comes from. */
-class Unknown {
-  constructor(
-    /** As hcl2json writes it: `${aws_x.y["k"].arn}`, or a template with such parts. */
-    readonly text: string,
-    /** The expression, when the value is one, so that a traversal can continue it. */
-    readonly expression?: string,
-  ) {}
-
-  static of(expression: string): Unknown {
-    return new Unknown(`\${${expression}}`, expression);
-  }
-}
-
-type Value = string | number | boolean | null | Unknown | Value[] | { [key: string]: Value };
-type ValueObject = { [key: string]: Value };
-type Scope = Record<string, Value>;
-type TraversalPart = { type: string; segment: string };
-
-interface AstNode {
-  type: string;
-  children: AstNode[];
-  meta?: {
-    value?: string;
-    type?: string;
-    name?: string;
-    operator?: string;
-    keyVar?: string;
-    valVar?: string;
-    openRangeValue?: string;
-    groupedValue?: boolean;
-    expandedFinalArgument?: boolean;
-    items?: Record<string, string>;
-    traversal?: TraversalPart[];
-  };
-}
-
-const isObject = (value: Value | undefined): value is ValueObject =>
-  typeof value === 'object' &&
-  value !== null &&
-  !Array.isArray(value) &&
-  !(value instanceof Unknown);
-
-const hasUnknown = (value: Value): boolean =>
-  value instanceof Unknown ||
-  (Array.isArray(value) && value.some(hasUnknown)) ||
-  (isObject(value) && Object.values(value).some(hasUnknown));
-
-/** A value back as HCL source, to write an unknown call such as `one(aws_x.y)`. */
-const render = (value: Value): string => {
-  if (value instanceof Unknown) return value.expression ?? JSON.stringify(value.text);
-  if (Array.isArray(value)) return `[${value.map(render).join(', ')}]`;
-  if (isObject(value)) {
-    const items = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)} = ${render(v)}`);
-    return `{ ${items.join(', ')} }`;
-  }
-  return typeof value === 'string' ? JSON.stringify(value).replaceAll('${', '$${') : String(value);
-};
-
-/** Unknowns as their text, so results compare with plain expectations. */
-const plain = (value: Value): HclValue => {
-  if (value instanceof Unknown) return value.text;
-  if (Array.isArray(value)) return value.map(plain);
-  if (isObject(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
-  }
-  return value;
-};
-
-/** Terraform's jsonencode: object keys in lexical order. */
-const jsonencode = (value: Value): string =>
-  JSON.stringify(value, (_key, item: Value) =>
-    isObject(item)
-      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : item,
-  );
-
-/** A template's literal part as the parser hands it over, still written as in the source. */
-const decodeLiteral = (literal: string): string =>
-  literal.replace(
-    /\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{/g,
-    (match, sequence?: string) => {
-      if (sequence === undefined) return match.slice(1);
-      if (/^[uU]/.test(sequence)) {
-        return String.fromCodePoint(Number.parseInt(sequence.slice(1), 16));
-      }
-      return { n: '\n', r: '\r', t: '\t' }[sequence] ?? sequence;
-    },
-  );
-
-const astCache = new Map<string, Promise<AstNode>>();
-const parseExpression = (source: string): Promise<AstNode> => {
-  let cached = astCache.get(source);
-  if (!cached) {
-    cached = getExpressionAst('expression.tf', source).then((ast) => {
-      if (!ast) throw new Error(`no expression in ${source}`);
-      return ast as unknown as AstNode;
-    });
-    astCache.set(source, cached);
-  }
-  return cached;
-};
-
-/** An hcl2json string: a whole expression `${...}`, else a template. */
-const parseString = async (text: string): Promise<AstNode> => {
-  const whole = /^\$\{([\s\S]*)\}$/.exec(text);
-  if (whole?.[1] !== undefined) {
-    try {
-      return await parseExpression(whole[1]);
-    } catch {
-      // `${a}-${b}`: a template after all.
-    }
-  }
-  return parseExpression(`"${text}"`);
-};
-
-const entriesOf = (collection: Value, what: string): [string | number, Value][] => {
-  if (Array.isArray(collection)) return collection.map((item, index) => [index, item]);
-  if (isObject(collection)) {
-    return Object.keys(collection)
-      .sort()
-      .map((key) => [key, collection[key] ?? null]);
-  }
-  throw new Error(`${what} is not a collection: ${render(collection)}`);
-};
-
-const step = (value: Value, key: string | number, attribute: boolean): Value => {
-  if (value instanceof Unknown) {
-    if (value.expression === undefined) throw new Error(`cannot index ${value.text}`);
-    const suffix = attribute ? `.${key}` : `[${JSON.stringify(key)}]`;
-    return Unknown.of(`${value.expression}${suffix}`);
-  }
-  if (Array.isArray(value) && typeof key === 'number' && !attribute) {
-    if (key >= value.length) throw new Error(`index ${key} out of range`);
-    return value[key] ?? null;
-  }
-  if (isObject(value) && Object.hasOwn(value, String(key))) return value[String(key)] ?? null;
-  throw new Error(`${render(value)} has no ${attribute ? 'attribute' : 'key'} ${key}`);
-};
-
-const FUNCTION_CALLS: Record<string, (...args: Value[]) => Value> = {
-  one: (list) => {
-    if (list instanceof Unknown) return Unknown.of(`one(${render(list)})`);
-    if (!Array.isArray(list) || list.length > 1) throw new Error('one() wants at most one element');
-    return list[0] ?? null;
-  },
-  length: (value) => {
-    if (typeof value === 'string' || Array.isArray(value)) return value.length;
-    if (isObject(value)) return Object.keys(value).length;
-    throw new Error(`length() of ${render(value)}`);
-  },
-  keys: (value) =>
-    isObject(value) ? Object.keys(value).sort() : Unknown.of(`keys(${render(value)})`),
-  toset: (value) => {
-    if (!Array.isArray(value)) throw new Error('toset() wants a list');
-    return [...new Set(value.map(String))].sort();
-  },
-};
-
-/** Functions of known values only; with an unknown argument the result stays unknown. */
-const KNOWN_ONLY_CALLS: Record<string, (...args: Value[]) => Value> = {
-  jsonencode: (value) => jsonencode(value),
-  fileexists: (path) => existsSync(String(path)),
-  regex: (pattern, text) => {
-    const match = new RegExp(String(pattern)).exec(String(text));
-    if (!match) throw new Error(`regex() found no match for ${String(pattern)}`);
-    return match.length > 1 ? match.slice(1).map((group) => group ?? null) : match[0];
-  },
-};
-
-const BINARY: Record<string, (left: Value, right: Value) => Value> = {
-  equal: (l, r) => isDeepStrictEqual(l, r),
-  notEqual: (l, r) => !isDeepStrictEqual(l, r),
-  logicalAnd: (l, r) => l === true && r === true,
-  logicalOr: (l, r) => l === true || r === true,
-  greaterThan: (l, r) => Number(l) > Number(r),
-  greaterThanOrEqual: (l, r) => Number(l) >= Number(r),
-  lessThan: (l, r) => Number(l) < Number(r),
-  lessThanOrEqual: (l, r) => Number(l) <= Number(r),
-};
-
-/** Evaluates the module's values for one set of variables, as `terraform plan` would. */
-class Evaluator {
-  private readonly locals = new Map<string, Promise<Value>>();
-
-  constructor(
-    private readonly mod: Module,
-    private readonly vars: Record<string, HclValue>,
-    private readonly moduleDir: string,
-  ) {}
-
-  /** One hcl2json value: literals as they are, strings as expressions or templates. */
-  async value(value: HclValue | undefined, scope: Scope = {}): Promise<Value> {
-    if (value === undefined) return null;
-    if (typeof value === 'string') {
-      if (!value.includes('${') && !value.includes('%{')) return value;
-      return this.node(await parseString(value), scope);
-    }
-    if (Array.isArray(value)) {
-      const items: Value[] = [];
-      for (const item of value) items.push(await this.value(item, scope));
-      return items;
-    }
-    if (isBody(value)) return this.body(value, scope);
-    return value;
-  }
-
-  /** A body, with its dynamic blocks expanded after the static ones of the same name. */
-  private async body(body: HclBody, scope: Scope): Promise<ValueObject> {
-    const out: ValueObject = {};
-    for (const [name, item] of Object.entries(body)) {
-      if (name !== 'dynamic') out[name] = await this.value(item, scope);
-    }
-    const dynamic = isBody(body.dynamic) ? body.dynamic : {};
-    for (const [name, generators] of Object.entries(dynamic)) {
-      for (const generator of blockBodies(generators) ?? []) {
-        if (generator.iterator !== undefined) throw new Error('dynamic iterator is not supported');
-        const blocks = Array.isArray(out[name]) ? (out[name] as Value[]) : [];
-        const content = blockBodies(generator.content)?.[0] ?? {};
-        const collection = await this.value(generator.for_each, scope);
-        for (const [key, value] of entriesOf(collection, `dynamic "${name}"`)) {
-          blocks.push(await this.body(content, { ...scope, [name]: { key, value } }));
-        }
-        out[name] = blocks;
-      }
-    }
-    return out;
-  }
-
-  private async node(node: AstNode, scope: Scope): Promise<Value> {
-    const meta = node.meta ?? {};
-    const child = (index: number): Promise<Value> => {
-      const found = node.children[index];
-      if (!found) throw new Error(`incomplete ${node.type}: ${meta.value}`);
-      return this.node(found, scope);
-    };
-    switch (node.type) {
-      case 'literalValue':
-        if (meta.type === 'string') return decodeLiteral(meta.value ?? '');
-        if (meta.type === 'number') return Number(meta.value);
-        if (meta.type === 'bool') return meta.value === 'true';
-        return null;
-      case 'templateWrap':
-        return child(0);
-      case 'template': {
-        const parts: Value[] = [];
-        for (const part of node.children) parts.push(await this.node(part, scope));
-        if (parts.some((part) => part instanceof Unknown)) {
-          return new Unknown(
-            parts.map((p) => (p instanceof Unknown ? p.text : String(p))).join(''),
-          );
-        }
-        return parts.map(String).join('');
-      }
-      case 'tuple': {
-        const items: Value[] = [];
-        for (const item of node.children) items.push(await this.node(item, scope));
-        return items;
-      }
-      case 'object': {
-        const out: ValueObject = {};
-        for (const [key, source] of Object.entries(meta.items ?? {})) {
-          const name = /^[A-Za-z_][\w-]*$/.test(key)
-            ? key
-            : await this.node(await parseExpression(key), scope);
-          if (typeof name !== 'string') throw new Error(`object key ${key} is not a string`);
-          out[name] = await this.node(await parseExpression(source), scope);
-        }
-        return out;
-      }
-      case 'scopeTraversal':
-        return this.traversal(meta.traversal ?? [], scope);
-      case 'relativeTraversal':
-        return this.steps(await child(0), meta.traversal ?? []);
-      case 'index': {
-        const key = await child(1);
-        if (typeof key !== 'string' && typeof key !== 'number') throw new Error('unknown index');
-        return step(await child(0), key, false);
-      }
-      case 'splat': {
-        const source = await child(0);
-        const each = node.children[1];
-        const traversal = each?.type === 'relativeTraversal' ? (each.meta?.traversal ?? []) : [];
-        if (source instanceof Unknown) return Unknown.of(`${render(source)}[*]`);
-        const list = Array.isArray(source) ? source : source === null ? [] : [source];
-        return list.map((item) => this.steps(item, traversal));
-      }
-      case 'conditional': {
-        const condition = await child(0);
-        if (typeof condition !== 'boolean') throw new Error(`condition of ${meta.value}`);
-        return child(condition ? 1 : 2);
-      }
-      case 'unaryOp': {
-        const operand = await child(0);
-        if (meta.operator === 'logicalNot' && typeof operand === 'boolean') return !operand;
-        if (meta.operator === 'negate' && typeof operand === 'number') return -operand;
-        throw new Error(`unsupported ${meta.value}`);
-      }
-      case 'binaryOp': {
-        const operation = BINARY[meta.operator ?? ''];
-        const left = await child(0);
-        const right = await child(1);
-        // The unknowns here are ARNs, names and ids, never null.
-        const isNull = (value: Value) => (value instanceof Unknown ? false : value === null);
-        if (meta.operator === 'equal' && (left === null || right === null)) {
-          return isNull(left) && isNull(right);
-        }
-        if (meta.operator === 'notEqual' && (left === null || right === null)) {
-          return !(isNull(left) && isNull(right));
-        }
-        if (!operation || hasUnknown(left) || hasUnknown(right)) {
-          throw new Error(`unsupported ${meta.value}`);
-        }
-        return operation(left, right);
-      }
-      case 'for':
-        return this.forExpression(node, scope);
-      case 'function': {
-        const name = meta.name ?? '';
-        if (name === 'can') {
-          try {
-            await child(0);
-            return true;
-          } catch {
-            return false;
-          }
-        }
-        if (meta.expandedFinalArgument) throw new Error(`expanded arguments in ${meta.value}`);
-        const args: Value[] = [];
-        for (const arg of node.children) args.push(await this.node(arg, scope));
-        const structural = FUNCTION_CALLS[name];
-        if (structural) return structural(...args);
-        const known = KNOWN_ONLY_CALLS[name];
-        if (!known) throw new Error(`function ${name} is not supported`);
-        return args.some(hasUnknown)
-          ? Unknown.of(`${name}(${args.map(render).join(', ')})`)
-          : known(...args);
-      }
-      default:
-        throw new Error(`unsupported expression (${node.type}): ${meta.value}`);
-    }
-  }
-
-  private async forExpression(node: AstNode, scope: Scope): Promise<Value> {
-    const meta = node.meta ?? {};
-    if (meta.groupedValue) throw new Error('grouped for expressions are not supported');
-    const toObject = meta.openRangeValue === '{';
-    const [collectionNode, ...rest] = node.children;
-    const [keyNode, valueNode, conditionNode] = toObject ? rest : [undefined, ...rest];
-    if (!collectionNode || !valueNode) throw new Error(`incomplete for: ${meta.value}`);
-    const collection = await this.node(collectionNode, scope);
-    const list: Value[] = [];
-    const object: ValueObject = {};
-    for (const [key, value] of entriesOf(collection, 'for collection')) {
-      const inner: Scope = { ...scope, [meta.valVar ?? '']: value };
-      if (meta.keyVar) inner[meta.keyVar] = key;
-      if (conditionNode) {
-        const keep = await this.node(conditionNode, inner);
-        if (typeof keep !== 'boolean') throw new Error(`for condition of ${meta.value}`);
-        if (!keep) continue;
-      }
-      const result = await this.node(valueNode, inner);
-      if (!keyNode) {
-        list.push(result);
-        continue;
-      }
-      const name = await this.node(keyNode, inner);
-      if (typeof name !== 'string') throw new Error(`for key of ${meta.value}`);
-      object[name] = result;
-    }
-    return toObject ? object : list;
-  }
-
-  private steps(value: Value, traversal: TraversalPart[]): Value {
-    return traversal.reduce<Value>((current, part) => {
-      const attribute = part.type === 'nameTraversal';
-      const key = attribute ? part.segment : (JSON.parse(part.segment) as string | number);
-      return step(current, key, attribute);
-    }, value);
-  }
-
-  private async traversal(parts: TraversalPart[], scope: Scope): Promise<Value> {
-    const [root, first, second] = parts.map((part) => part.segment);
-    const at = (count: number) => parts.slice(count);
-    if (root === undefined) throw new Error('empty traversal');
-    if (Object.hasOwn(scope, root)) return this.steps(scope[root] ?? null, at(1));
-    if (root === 'var' && first !== undefined) {
-      if (!Object.hasOwn(this.vars, first)) throw new Error(`var.${first} is not declared`);
-      return this.steps(this.vars[first] ?? null, at(2));
-    }
-    if (root === 'local' && first !== undefined) return this.steps(await this.local(first), at(2));
-    if (root === 'path' && first === 'module') return this.steps(this.moduleDir, at(2));
-    if (root === 'each' || root === 'count') throw new Error(`${root} used outside its block`);
-    if (root === 'data' && first !== undefined && second !== undefined) {
-      return this.steps(await this.instancesOf(`data.${first}.${second}`), at(3));
-    }
-    if (first === undefined) throw new Error(`unknown name ${root}`);
-    return this.steps(await this.instancesOf(`${root}.${first}`), at(2));
-  }
-
-  private local(name: string): Promise<Value> {
-    let cached = this.locals.get(name);
-    if (!cached) {
-      const declared = this.mod.locals[name];
-      if (!declared) throw new Error(`local.${name} is not declared`);
-      cached = this.value(declared.value);
-      this.locals.set(name, cached);
-    }
-    return cached;
-  }
-
-  private block(address: string): HclBody {
-    const found = address.startsWith('data.')
-      ? this.mod.data[address.slice('data.'.length)]
-      : this.mod.resources[address];
-    if (!found) throw new Error(`${address} is not declared`);
-    return found.body;
-  }
-
-  /** The instances of a resource: a list with count, a map with for_each, else one. */
-  async instancesOf(address: string): Promise<Value> {
-    const body = this.block(address);
-    if (body.count !== undefined) {
-      const count = await this.value(body.count);
-      if (typeof count !== 'number') throw new Error(`count of ${address}`);
-      return Array.from({ length: count }, (_, index) => Unknown.of(`${address}[${index}]`));
-    }
-    if (body.for_each !== undefined) {
-      const forEach = await this.value(body.for_each);
-      const keys = Array.isArray(forEach)
-        ? forEach.map(String)
-        : entriesOf(forEach, `for_each of ${address}`).map(([key]) => String(key));
-      return Object.fromEntries(
-        keys.map((key) => [key, Unknown.of(`${address}[${JSON.stringify(key)}]`)]),
-      );
-    }
-    return Unknown.of(address);
-  }
-
-  /** The keys (for_each) or indices (count) of a resource's instances. */
-  async keysOf(address: string): Promise<(string | number)[]> {
-    const instances = await this.instancesOf(address);
-    if (Array.isArray(instances)) return instances.map((_, index) => index);
-    if (isObject(instances)) return Object.keys(instances);
-    throw new Error(`${address} has neither count nor for_each`);
-  }
-
-  /** One instance's body, evaluated, dynamic blocks expanded. */
-  async instance(address: string, key?: string | number): Promise<HclBody> {
-    const body = this.block(address);
-    let scope: Scope = {};
-    if (body.for_each !== undefined) {
-      const forEach = await this.value(body.for_each);
-      const each = Array.isArray(forEach)
-        ? forEach.find((item) => item === key)
-        : isObject(forEach) && typeof key === 'string'
-          ? forEach[key]
-          : undefined;
-      if (each === undefined) throw new Error(`${address} has no instance ${String(key)}`);
-      scope = { each: { key: String(key), value: each } };
-    } else if (body.count !== undefined) {
-      if (!(await this.keysOf(address)).includes(key ?? -1)) {
-        throw new Error(`${address} has no instance ${String(key)}`);
-      }
-      scope = { count: { index: key ?? 0 } };
-    }
-    return plain(await this.body(body, scope)) as HclBody;
-  }
-
-  async evaluate(value: HclValue | undefined): Promise<HclValue> {
-    return plain(await this.value(value));
-  }
-}
 
 // ── The module ──────────────────────────────────────────────────────────────────────────────
 
@@ -521,12 +61,8 @@ beforeAll(async () => {
 /** The two prompted variables, with values any deployment could give. */
 const PROMPTED = { aws_region: 'us-east-1', prefix: 'acme' };
 
-const evaluator = (vars: Record<string, HclValue> = {}, moduleDir = '.'): Evaluator => {
-  const defaults = Object.fromEntries(
-    Object.entries(mod.variables).map(([name, { body }]) => [name, body.default ?? null]),
-  );
-  return new Evaluator(mod, { ...defaults, ...PROMPTED, ...vars }, moduleDir);
-};
+const evaluator = (vars: Record<string, HclValue> = {}, moduleDir = '.'): Evaluator =>
+  moduleEvaluator(mod, { ...PROMPTED, ...vars }, moduleDir);
 
 const resource = (address: string): HclBody => {
   const block = mod.resources[address] ?? mod.data[address];
@@ -556,7 +92,49 @@ const referencedAddresses = (value: HclValue | undefined): string[] =>
       return name?.kind === 'attr' ? [`${ref.root}.${name.name}`] : [];
     });
 
-const authorizerSettings = [true, false] as const;
+/** An issuer of the user's own, for jwt mode without the module's user pool. */
+const OWN_ISSUER = 'https://login.example.com/tenants';
+
+/**
+ * Every identity setup the module supports, each a valid combination of variables: header mode
+ * with and without the authorizer (without it, no brokered credentials either), and jwt mode
+ * with the module's Cognito user pool or an issuer of the user's own.
+ */
+const IDENTITIES: [string, Record<string, HclValue>][] = [
+  ['header', { tenant_identity: 'header' }],
+  [
+    'header, no authorizer',
+    { tenant_identity: 'header', tenant_id_authorizer: false, tenant_scoped_credentials: false },
+  ],
+  ['jwt, module user pool', { tenant_identity: 'jwt' }],
+  ['jwt, own issuer', { tenant_identity: 'jwt', jwt_issuer: OWN_ISSUER, jwt_audience: 'api' }],
+];
+
+/** The routes behind the authorizer in an identity setup. */
+const authorizedRoutes = (vars: Record<string, HclValue>): string[] => {
+  if (vars.tenant_identity === 'jwt') return ['isolated', 'standard'];
+  return vars.tenant_id_authorizer === false ? [] : ['isolated'];
+};
+
+/** A function's environment as Lambda gets it: Terraform converts the numbers to strings. */
+const environmentOf = async (ev: Evaluator, key: string): Promise<Record<string, string>> => {
+  const fn = await ev.instance('aws_lambda_function.this', key);
+  const variables = block(fn, 'environment').variables as Record<string, HclValue>;
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => [name, String(value)]),
+  );
+};
+
+/** The error messages of the module's preconditions that fail for these variables. */
+const failedPreconditions = async (vars: Record<string, HclValue>): Promise<string[]> => {
+  const api = await evaluator(vars).instance('aws_api_gateway_rest_api.this');
+  const preconditions = blockBodies(block(api, 'lifecycle').precondition) ?? [];
+  expect(preconditions.length).toBeGreaterThanOrEqual(5);
+  for (const { condition } of preconditions) expect(typeof condition).toBe('boolean');
+  return preconditions
+    .filter(({ condition }) => condition !== true)
+    .map(({ error_message }) => String(error_message));
+};
 
 /** Whether every validation of a variable accepts the value, evaluated as Terraform would. */
 const accepts = async (variable: string, value: HclValue): Promise<boolean> => {
@@ -587,6 +165,13 @@ describe('variables', () => {
     }
   });
 
+  it('validates every variable that has no fixed type of values (all but bools and maps)', () => {
+    for (const [name, { body }] of Object.entries(mod.variables)) {
+      if (body.type === '${bool}' || String(body.type).startsWith('${map(')) continue;
+      expect(blockBodies(body.validation)?.length ?? 0, name).toBeGreaterThan(0);
+    }
+  });
+
   it.each([
     ['us-east-1', true],
     ['eu-central-2', true],
@@ -598,20 +183,140 @@ describe('variables', () => {
     expect(await accepts('aws_region', region)).toBe(valid);
   });
 
-  it('defaults to what the local stack does: stage, timeout, memory and the authorizer', () => {
+  it.each([
+    ['tenant_identity', 'header', true],
+    ['tenant_identity', 'jwt', true],
+    ['tenant_identity', 'JWT', false],
+    ['tenant_identity', 'cognito', false],
+    ['jwt_issuer', null, true],
+    ['jwt_issuer', 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123', true],
+    ['jwt_issuer', 'https://login.example.com', true],
+    ['jwt_issuer', 'https://login.example.com/', false],
+    ['jwt_issuer', 'http://login.example.com', false],
+    ['jwt_issuer', 'cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123', false],
+    ['jwt_issuer', 'https://', false],
+    ['jwt_issuer', 'https://login example.com', false],
+    ['jwt_audience', null, true],
+    ['jwt_audience', '1example23456789', true],
+    ['jwt_audience', '', false],
+    ['jwt_jwks_url', null, true],
+    ['jwt_jwks_url', 'https://login.example.com/keys', true],
+    ['jwt_jwks_url', 'http://login.example.com/keys', false],
+    ['jwt_tenant_claim', 'custom:tenant_id', true],
+    ['jwt_tenant_claim', 'tenant', true],
+    ['jwt_tenant_claim', '', false],
+    ['authorizer_cache_ttl_seconds', 0, true],
+    ['authorizer_cache_ttl_seconds', 3600, true],
+    ['authorizer_cache_ttl_seconds', 3601, false],
+    ['authorizer_cache_ttl_seconds', 1.5, false],
+  ])('validates %s = %j as %s', async (variable, value, valid) => {
+    expect(await accepts(variable, value)).toBe(valid);
+  });
+
+  it('defaults to what the local stack does: stage, timeout, memory, identity, authorizer and its cache', () => {
     const local = parseOptions([], {});
     const defaults = (name: string) => mod.variables[name]?.body.default;
     expect({
       stage: defaults('stage_name'),
       timeoutMs: Number(defaults('lambda_timeout')) * 1000,
       memoryMb: defaults('lambda_memory_size'),
+      identity: defaults('tenant_identity'),
       authorizer: defaults('tenant_id_authorizer'),
+      authorizerCacheTtlMs: Number(defaults('authorizer_cache_ttl_seconds')) * 1000,
+      tenantScopedCredentials: defaults('tenant_scoped_credentials'),
     }).toEqual({
       stage: local.stage,
       timeoutMs: local.timeoutMs,
       memoryMb: local.memoryMb,
+      identity: local.identity,
       authorizer: local.authorizer,
+      authorizerCacheTtlMs: local.authorizerCacheTtlMs,
+      tenantScopedCredentials: local.tenantScopedCredentials,
     });
+  });
+
+  it('caches an authorizer answer for one minute by default, so a revoked token lasts at most that', () => {
+    expect(mod.variables.authorizer_cache_ttl_seconds?.body.default).toBe(60);
+  });
+});
+
+describe('preconditions (checks across variables)', () => {
+  it.each(IDENTITIES)('accepts every supported identity setup (%s)', async (_label, vars) => {
+    expect(await failedPreconditions(vars)).toEqual([]);
+  });
+
+  it('accepts the defaults', async () => {
+    expect(await failedPreconditions({})).toEqual([]);
+  });
+
+  it.each<[string, Record<string, HclValue>, string[]]>([
+    [
+      'brokered credentials without the authorizer',
+      { tenant_identity: 'header', tenant_id_authorizer: false },
+      ['set tenant_id_authorizer = true', 'or set tenant_scoped_credentials = false'],
+    ],
+    [
+      'brokered credentials that would have to outlast role chaining',
+      { authorizer_cache_ttl_seconds: 3600, lambda_timeout: 10 },
+      ['authorizer_cache_ttl_seconds + lambda_timeout must be at most 3600'],
+    ],
+    [
+      'an issuer without an audience',
+      { tenant_identity: 'jwt', jwt_issuer: OWN_ISSUER },
+      ['jwt_issuer needs jwt_audience'],
+    ],
+    [
+      'jwt settings in header mode',
+      { tenant_identity: 'header', jwt_issuer: OWN_ISSUER, jwt_audience: 'api' },
+      ['apply only with tenant_identity = "jwt"'],
+    ],
+    [
+      'a JWKS URL in header mode',
+      { tenant_identity: 'header', jwt_jwks_url: `${OWN_ISSUER}/keys` },
+      ['apply only with tenant_identity = "jwt"'],
+    ],
+    [
+      "an audience for the module's own user pool",
+      { tenant_identity: 'jwt', jwt_audience: 'api' },
+      ['describe your own issuer'],
+    ],
+    [
+      "a JWKS URL for the module's own user pool",
+      { tenant_identity: 'jwt', jwt_jwks_url: `${OWN_ISSUER}/keys` },
+      ['describe your own issuer'],
+    ],
+    [
+      "another claim than the module's user pool puts the tenant in",
+      { tenant_identity: 'jwt', jwt_tenant_claim: 'tenant' },
+      ['jwt_tenant_claim must be custom:tenant_id'],
+    ],
+  ])('refuses %s, with one clear message', async (_label, vars, phrases) => {
+    const failed = await failedPreconditions(vars);
+    expect(failed.length).toBe(1);
+    for (const phrase of phrases) expect(failed[0]).toContain(phrase);
+  });
+
+  it.each([
+    [3590, 10, true],
+    [3591, 10, false],
+  ])(
+    'bounds cache TTL + timeout by the hour of role chaining only with brokered credentials (%s + %s)',
+    async (ttl, timeout, scopedAccepted) => {
+      const vars = { authorizer_cache_ttl_seconds: ttl, lambda_timeout: timeout };
+      expect((await failedPreconditions(vars)).length === 0).toBe(scopedAccepted);
+      expect(await failedPreconditions({ ...vars, tenant_scoped_credentials: false })).toEqual([]);
+    },
+  );
+
+  it('lets a custom claim through with an issuer of your own', async () => {
+    expect(
+      await failedPreconditions({
+        tenant_identity: 'jwt',
+        jwt_issuer: OWN_ISSUER,
+        jwt_audience: 'api',
+        jwt_tenant_claim: 'tenant',
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -666,23 +371,24 @@ describe('functions', () => {
     for (const attributes of others) expect(attributes).toEqual(first);
   });
 
-  it.each(authorizerSettings)(
-    'deploys the authorizer only when it is on, and routes standard and isolated (tenant_id_authorizer = %s)',
-    async (authorizer) => {
-      const ev = evaluator({ tenant_id_authorizer: authorizer });
+  it.each(IDENTITIES)(
+    'deploys the authorizer whenever a route is behind it, and routes standard and isolated (%s)',
+    async (_label, vars) => {
+      const ev = evaluator(vars);
       const deployed = Object.keys((await ev.evaluate('${local.functions}')) as HclBody);
       const routes = Object.keys((await ev.evaluate('${local.routes}')) as HclBody);
+      const authorized = authorizedRoutes(vars);
       expect(deployed.sort()).toEqual(
-        authorizer ? ['authorizer', 'isolated', 'standard'] : ['isolated', 'standard'],
+        authorized.length > 0 ? ['authorizer', 'isolated', 'standard'] : ['isolated', 'standard'],
       );
       expect(routes.sort()).toEqual(['isolated', 'standard']);
     },
   );
 
-  it.each(authorizerSettings)(
-    'creates the function resources per function and the API resources per route (tenant_id_authorizer = %s)',
-    async (authorizer) => {
-      const ev = evaluator({ tenant_id_authorizer: authorizer });
+  it.each(IDENTITIES)(
+    'creates the function resources per function and the API resources per route (%s)',
+    async (_label, vars) => {
+      const ev = evaluator(vars);
       const deployed = Object.keys((await ev.evaluate('${local.functions}')) as HclBody).sort();
       const perFunction = [
         'aws_iam_role.function',
@@ -702,10 +408,17 @@ describe('functions', () => {
         'aws_api_gateway_integration_response.options',
         'aws_lambda_permission.api_gateway',
       ];
+      const perAuthorizedRoute = [
+        'aws_api_gateway_authorizer.route',
+        'aws_lambda_permission.authorizer',
+      ];
       for (const address of perFunction)
         expect(await ev.keysOf(address), address).toEqual(deployed);
       for (const address of perRoute) {
         expect(await ev.keysOf(address), address).toEqual(['isolated', 'standard']);
+      }
+      for (const address of perAuthorizedRoute) {
+        expect(await ev.keysOf(address), address).toEqual(authorizedRoutes(vars));
       }
     },
   );
@@ -772,20 +485,147 @@ describe('functions', () => {
     }
   });
 
-  it.each([true, false])(
-    'gives each function only the variables it reads (tenant_scoped_credentials = %s)',
-    async (scoped) => {
-      const ev = evaluator({ tenant_scoped_credentials: scoped });
-      const variables = async (key: string) =>
-        block(await ev.instance('aws_lambda_function.this', key), 'environment').variables;
-      const table = { TABLE_NAME: '${aws_dynamodb_table.counters.name}' };
-      expect(await variables('standard')).toEqual(table);
-      expect(await variables('isolated')).toEqual(
-        scoped ? { ...table, TENANT_DATA_ROLE_ARN: '${aws_iam_role.tenant_data[0].arn}' } : table,
-      );
-      expect(await variables('authorizer')).toEqual({});
-    },
-  );
+  describe('environment variables', () => {
+    const table = { TABLE_NAME: '${aws_dynamodb_table.counters.name}' };
+    const broker = (ttl: number, timeout: number) => ({
+      TENANT_DATA_ROLE_ARN: '${aws_iam_role.tenant_data[0].arn}',
+      TENANT_SESSION_SECONDS: String(Math.max(900, ttl + timeout)),
+      TENANT_CREDENTIALS_MIN_VALIDITY_SECONDS: String(ttl + timeout),
+      TENANT_CREDENTIALS_RESOURCES: '/isolated',
+    });
+    const pool = 'https://${aws_cognito_user_pool.tenants[0].endpoint}';
+    const jwt: Record<string, Record<string, string>> = {
+      header: {},
+      'header, no authorizer': {},
+      'jwt, module user pool': {
+        JWT_ISSUER: pool,
+        JWT_AUDIENCE: '${aws_cognito_user_pool_client.cli[0].id}',
+        JWT_JWKS_URL: `${pool}/.well-known/jwks.json`,
+        JWT_TENANT_CLAIM: 'custom:tenant_id',
+      },
+      'jwt, own issuer': {
+        JWT_ISSUER: OWN_ISSUER,
+        JWT_AUDIENCE: 'api',
+        JWT_JWKS_URL: `${OWN_ISSUER}/.well-known/jwks.json`,
+        JWT_TENANT_CLAIM: 'custom:tenant_id',
+      },
+    };
+
+    it.each(IDENTITIES)(
+      'gives standard only its table, in every identity setup (%s)',
+      async (_label, vars) => {
+        expect(await environmentOf(evaluator(vars), 'standard')).toEqual(table);
+      },
+    );
+
+    it.each(IDENTITIES.filter(([, vars]) => authorizedRoutes(vars).length > 0))(
+      'lets the authorizer broker tenant credentials, and isolated take them from its answer (%s)',
+      async (label, vars) => {
+        const ev = evaluator(vars);
+        expect(await environmentOf(ev, 'isolated')).toEqual({
+          ...table,
+          TENANT_CREDENTIALS: 'authorizer',
+        });
+        expect(await environmentOf(ev, 'authorizer')).toEqual({
+          TENANT_IDENTITY: String(vars.tenant_identity),
+          ...jwt[label],
+          ...broker(60, 10),
+        });
+      },
+    );
+
+    it.each(IDENTITIES)(
+      'without tenant_scoped_credentials, tells the authorizer only how to identify tenants (%s)',
+      async (label, vars) => {
+        const ev = evaluator({ ...vars, tenant_scoped_credentials: false });
+        expect(await environmentOf(ev, 'isolated')).toEqual(table);
+        if (authorizedRoutes(vars).length === 0) return;
+        expect(await environmentOf(ev, 'authorizer')).toEqual({
+          TENANT_IDENTITY: String(vars.tenant_identity),
+          ...jwt[label],
+        });
+      },
+    );
+
+    it('keeps brokered credentials valid for one cached answer plus one function run', async () => {
+      const ev = evaluator({ authorizer_cache_ttl_seconds: 3000, lambda_timeout: 29 });
+      expect(await environmentOf(ev, 'authorizer')).toMatchObject(broker(3000, 29));
+      expect(await ev.evaluate('${local.tenant_session_seconds}')).toBe(3029);
+    });
+
+    it('takes the JWKS URL given, and the claim given, for an issuer of your own', async () => {
+      const ev = evaluator({
+        tenant_identity: 'jwt',
+        jwt_issuer: OWN_ISSUER,
+        jwt_audience: 'api',
+        jwt_jwks_url: 'https://keys.example.com/jwks',
+        jwt_tenant_claim: 'tenant',
+      });
+      expect(await environmentOf(ev, 'authorizer')).toMatchObject({
+        JWT_JWKS_URL: 'https://keys.example.com/jwks',
+        JWT_TENANT_CLAIM: 'tenant',
+      });
+    });
+
+    it.each([
+      ['header', true],
+      ['header', false],
+      ['jwt', true],
+      ['jwt', false],
+    ] as const)(
+      'sets the variables the local stack sets (tenant_identity = %s, tenant_scoped_credentials = %s)',
+      async (identity, scoped) => {
+        const ev = evaluator({ tenant_identity: identity, tenant_scoped_credentials: scoped });
+        const settings = {
+          prefix: 'acme',
+          table: 'acme-tenant-counters',
+          storeEndpoint: 'http://127.0.0.1:1',
+          functionsDir: join(REPO_ROOT, 'dist'),
+          memoryMb: 256,
+          timeoutMs: 10_000,
+          authorizer: {
+            identity:
+              identity === 'header'
+                ? ({ mode: 'header' } as const)
+                : ({
+                    mode: 'jwt',
+                    issuer: 'https://issuer.local',
+                    audience: 'local',
+                    jwksUrl: new URL('https://issuer.local/.well-known/jwks.json'),
+                    tenantClaim: 'custom:tenant_id',
+                  } as const),
+            ...(scoped
+              ? {
+                  broker: {
+                    roleArn: 'arn:aws:iam::000000000000:role/acme-tenant-data',
+                    sessionSeconds: 900,
+                    minValiditySeconds: 70,
+                    stsEndpoint: 'http://127.0.0.1:2',
+                  },
+                }
+              : {}),
+          },
+        };
+        // What Lambda itself sets, and what only the local stack needs, aside.
+        const runtimeOnly = (name: string) =>
+          name.startsWith('AWS_') || name === 'LAMBDA_TASK_ROOT' || name === 'NODE_ENV';
+        for (const key of functionKeys() as FunctionKey[]) {
+          const local = environmentVariables(settings, key);
+          const names = Object.keys(local).filter((name) => !runtimeOnly(name));
+          const configured = await environmentOf(ev, key);
+          expect(names.sort(), key).toEqual(Object.keys(configured).sort());
+          for (const name of [
+            'TENANT_IDENTITY',
+            'TENANT_CREDENTIALS',
+            'TENANT_CREDENTIALS_RESOURCES',
+            'JWT_TENANT_CLAIM',
+          ]) {
+            expect(local[name], `${key} ${name}`).toBe(configured[name]);
+          }
+        }
+      },
+    );
+  });
 
   it('gives the table name to the same functions as the local stack does', async () => {
     const ev = evaluator();
@@ -809,14 +649,97 @@ describe('functions', () => {
   });
 });
 
+describe('Cognito user pool (jwt mode without jwt_issuer)', () => {
+  const pool = () =>
+    evaluator({ tenant_identity: 'jwt' }).instance('aws_cognito_user_pool.tenants', 0);
+  const client = () =>
+    evaluator({ tenant_identity: 'jwt' }).instance('aws_cognito_user_pool_client.cli', 0);
+  const claim = () => String(mod.variables.jwt_tenant_claim?.body.default);
+
+  it.each(IDENTITIES)('is created only when no issuer is given (%s)', async (label, vars) => {
+    const ev = evaluator(vars);
+    const expected = label === 'jwt, module user pool' ? [0] : [];
+    expect(await ev.keysOf('aws_cognito_user_pool.tenants')).toEqual(expected);
+    expect(await ev.keysOf('aws_cognito_user_pool_client.cli')).toEqual(expected);
+  });
+
+  it('lets only an administrator create users: no self sign-up', async () => {
+    expect(block(await pool(), 'admin_create_user_config')).toEqual({
+      allow_admin_create_user_only: true,
+    });
+  });
+
+  it('keeps the tenant in an immutable custom attribute, the claim the authorizer reads', async () => {
+    const { schema, name } = await pool();
+    expect(name).toBe('acme-tenants');
+    expect(schema).toEqual([
+      {
+        name: 'tenant_id',
+        attribute_data_type: 'String',
+        mutable: false,
+        developer_only_attribute: false,
+        required: false,
+        // As long as the tenant id policy allows.
+        string_attribute_constraints: [{ min_length: 1, max_length: 128 }],
+      },
+    ]);
+    expect(claim()).toBe('custom:tenant_id');
+  });
+
+  it('can be destroyed with the stack', async () => {
+    expect((await pool()).deletion_protection).toBe('INACTIVE');
+  });
+
+  it('has a public client that reads the tenant claim and cannot write it', async () => {
+    const cli = await client();
+    expect(cli.user_pool_id).toBe('${aws_cognito_user_pool.tenants[0].id}');
+    expect(cli.generate_secret).toBe(false);
+    expect(cli.read_attributes).toContain(claim());
+    expect(cli.write_attributes).toEqual(expect.any(Array));
+    expect(cli.write_attributes).not.toContain(claim());
+    for (const attribute of cli.write_attributes as string[]) {
+      expect(cli.read_attributes).toContain(attribute);
+    }
+  });
+
+  it('signs in with a password and issues ID tokens valid for an hour', async () => {
+    const cli = await client();
+    expect(cli.explicit_auth_flows).toEqual([
+      'ALLOW_USER_PASSWORD_AUTH',
+      'ALLOW_REFRESH_TOKEN_AUTH',
+    ]);
+    expect(cli.id_token_validity).toBe(60);
+    expect(block(cli, 'token_validity_units')).toMatchObject({ id_token: 'minutes' });
+    expect(cli.prevent_user_existence_errors).toBe('ENABLED');
+    expect(cli.enable_token_revocation).toBe(true);
+  });
+
+  it("makes the pool the issuer and its client the audience, with the pool's JWKS", async () => {
+    const ev = evaluator({ tenant_identity: 'jwt' });
+    const issuer = 'https://${aws_cognito_user_pool.tenants[0].endpoint}';
+    expect(await ev.evaluate('${local.jwt_issuer}')).toBe(issuer);
+    expect(await ev.evaluate('${local.jwt_audience}')).toBe(
+      '${aws_cognito_user_pool_client.cli[0].id}',
+    );
+    expect(await ev.evaluate('${local.jwt_jwks_url}')).toBe(`${issuer}/.well-known/jwks.json`);
+  });
+
+  it('leaves every jwt setting null in header mode', async () => {
+    const ev = evaluator({ tenant_identity: 'header' });
+    for (const name of ['jwt_issuer', 'jwt_audience', 'jwt_jwks_url']) {
+      expect(await ev.evaluate(`\${local.${name}}`), name).toBeNull();
+    }
+  });
+});
+
 describe('API Gateway', () => {
   it('is a REGIONAL REST API', () => {
     const api = resource('aws_api_gateway_rest_api.this');
     expect(block(api, 'endpoint_configuration').types).toEqual(['REGIONAL']);
   });
 
-  it('requires x-tenant-id on /isolated through a parameter validator, and nothing on /standard', async () => {
-    const ev = evaluator();
+  it('requires x-tenant-id on /isolated through a parameter validator in header mode, and nothing on /standard', async () => {
+    const ev = evaluator({ tenant_identity: 'header' });
     const isolated = await ev.instance('aws_api_gateway_method.get', 'isolated');
     expect(isolated.request_parameters).toEqual({ 'method.request.header.x-tenant-id': true });
     expect(isolated.request_validator_id).toBe(
@@ -830,86 +753,198 @@ describe('API Gateway', () => {
     ).toBe(true);
   });
 
-  it.each([
-    [true, 'context.authorizer.tenantId'],
-    [false, 'method.request.header.x-tenant-id'],
-  ])(
-    'maps X-Amz-Tenant-Id on /isolated only (tenant_id_authorizer = %s: from %s)',
-    async (authorizer, source) => {
-      const ev = evaluator({ tenant_id_authorizer: authorizer });
+  it('requires no header in jwt mode, where the token names the tenant', async () => {
+    const ev = evaluator({ tenant_identity: 'jwt' });
+    for (const key of ['isolated', 'standard']) {
+      const method = await ev.instance('aws_api_gateway_method.get', key);
+      expect([method.request_parameters, method.request_validator_id], key).toEqual([{}, null]);
+    }
+  });
+
+  it.each(IDENTITIES)(
+    'maps X-Amz-Tenant-Id on /isolated only, from the authorizer whenever it runs (%s)',
+    async (_label, vars) => {
+      const ev = evaluator(vars);
+      const source = authorizedRoutes(vars).includes('isolated')
+        ? 'context.authorizer.tenantId'
+        : 'method.request.header.x-tenant-id';
       expect(
         (await ev.instance('aws_api_gateway_integration.get', 'isolated')).request_parameters,
       ).toEqual({ 'integration.request.header.X-Amz-Tenant-Id': source });
       expect(
         (await ev.instance('aws_api_gateway_integration.get', 'standard')).request_parameters,
       ).toEqual({});
-      expect(
-        (await ev.instance('aws_api_gateway_method.get', 'standard')).request_parameters,
-      ).toEqual({});
     },
   );
 
-  it.each(authorizerSettings)(
-    'puts the tenant id authorizer on GET /isolated only (tenant_id_authorizer = %s)',
-    async (authorizer) => {
-      const ev = evaluator({ tenant_id_authorizer: authorizer });
-      const isolated = await ev.instance('aws_api_gateway_method.get', 'isolated');
-      const standard = await ev.instance('aws_api_gateway_method.get', 'standard');
-      expect([isolated.authorization, isolated.authorizer_id]).toEqual(
-        authorizer ? ['CUSTOM', '${aws_api_gateway_authorizer.tenant_id[0].id}'] : ['NONE', null],
-      );
-      expect([standard.authorization, standard.authorizer_id]).toEqual(['NONE', null]);
-      expect(await ev.keysOf('aws_api_gateway_authorizer.tenant_id')).toEqual(
-        authorizer ? [0] : [],
-      );
+  it.each(IDENTITIES)(
+    'gives each route behind the authorizer an authorizer of its own (%s)',
+    async (_label, vars) => {
+      const ev = evaluator({ ...vars, authorizer_cache_ttl_seconds: 42 });
+      const authorized = authorizedRoutes(vars);
+      expect(await ev.keysOf('aws_api_gateway_authorizer.route')).toEqual(authorized);
+      for (const key of ['isolated', 'standard']) {
+        const method = await ev.instance('aws_api_gateway_method.get', key);
+        expect([method.authorization, method.authorizer_id], key).toEqual(
+          authorized.includes(key)
+            ? ['CUSTOM', `\${aws_api_gateway_authorizer.route["${key}"].id}`]
+            : ['NONE', null],
+        );
+      }
+      const names = new Set<string>();
+      for (const key of authorized) {
+        const authorizer = await ev.instance('aws_api_gateway_authorizer.route', key);
+        expect(authorizer).toMatchObject({
+          name: `${key}-tenant`,
+          type: 'REQUEST',
+          // The same function behind every route.
+          authorizer_uri: '${aws_lambda_function.this["authorizer"].invoke_arn}',
+          authorizer_result_ttl_in_seconds: 42,
+        });
+        names.add(String(authorizer.name));
+      }
+      expect(names.size).toBe(authorized.length);
     },
   );
 
-  it('runs the authorizer on the header /isolated requires, cached for the configured TTL', async () => {
-    const ev = evaluator({ authorizer_cache_ttl_seconds: 42 });
-    const authorizer = await ev.instance('aws_api_gateway_authorizer.tenant_id', 0);
+  it('identifies a tenant by the header /isolated requires in header mode', async () => {
+    const ev = evaluator({ tenant_identity: 'header' });
+    const authorizer = await ev.instance('aws_api_gateway_authorizer.route', 'isolated');
     const method = await ev.instance('aws_api_gateway_method.get', 'isolated');
-    expect(authorizer).toMatchObject({
-      type: 'REQUEST',
-      authorizer_uri: '${aws_lambda_function.this["authorizer"].invoke_arn}',
-      authorizer_result_ttl_in_seconds: 42,
-    });
+    expect(authorizer.identity_source).toBe('method.request.header.x-tenant-id');
     expect(Object.keys(method.request_parameters as HclBody)).toEqual([authorizer.identity_source]);
   });
 
-  it('lets API Gateway invoke the authorizer only as this authorizer', async () => {
-    const permission = await evaluator().instance('aws_lambda_permission.authorizer', 0);
-    expect(permission.function_name).toBe(
-      '${aws_lambda_function.this["authorizer"].function_name}',
-    );
-    expect(permission.source_arn).toBe(
-      '${aws_api_gateway_rest_api.this.execution_arn}/authorizers/${aws_api_gateway_authorizer.tenant_id[0].id}',
-    );
-  });
-
-  it.each(authorizerSettings)(
-    'answers a refused or missing tenant id with the JSON 400 the function and the local stack send (tenant_id_authorizer = %s)',
-    async (authorizer) => {
-      const ev = evaluator({ tenant_id_authorizer: authorizer });
-      const address = 'aws_api_gateway_gateway_response.tenant_id';
-      expect(await ev.keysOf(address)).toEqual(authorizer ? ['ACCESS_DENIED', 'UNAUTHORIZED'] : []);
-      if (!authorizer) return;
-      const body = async (type: string) => {
-        const response = await ev.instance(address, type);
-        expect(response.status_code).toBe('400');
-        return JSON.parse(String((response.response_templates as HclBody)['application/json']));
-      };
-      const refused = new InvalidTenantIdError();
-      expect(await body('ACCESS_DENIED')).toEqual({
-        error: refused.code,
-        message: refused.message,
-      });
-      expect(await body('UNAUTHORIZED')).toEqual(JSON.parse(TENANT_ID_UNAUTHORIZED.body));
+  it.each(['isolated', 'standard'])(
+    'identifies a tenant by the bearer token on %s in jwt mode',
+    async (key) => {
+      const ev = evaluator({ tenant_identity: 'jwt' });
+      const authorizer = await ev.instance('aws_api_gateway_authorizer.route', key);
+      expect(authorizer.identity_source).toBe('method.request.header.Authorization');
     },
   );
 
-  it('words the tenant id rule as the functions do', () => {
-    expect(mod.locals.tenant_id_rule?.value).toBe(TENANT_ID_RULE);
+  it.each(IDENTITIES)(
+    'lets API Gateway invoke the authorizer only as one of these authorizers (%s)',
+    async (_label, vars) => {
+      const ev = evaluator(vars);
+      const statements = new Set<string>();
+      for (const key of await ev.keysOf('aws_lambda_permission.authorizer')) {
+        const permission = await ev.instance('aws_lambda_permission.authorizer', key);
+        expect(permission.function_name).toBe(
+          '${aws_lambda_function.this["authorizer"].function_name}',
+        );
+        expect(permission.principal).toBe('apigateway.amazonaws.com');
+        expect(permission.source_arn).toBe(
+          `\${aws_api_gateway_rest_api.this.execution_arn}/authorizers/\${aws_api_gateway_authorizer.route["${key}"].id}`,
+        );
+        statements.add(String(permission.statement_id));
+      }
+      // One function's permissions need distinct statement ids.
+      expect(statements.size).toBe(authorizedRoutes(vars).length);
+    },
+  );
+
+  describe('refusals of the authorizer (gateway responses)', () => {
+    const responses = async (vars: Record<string, HclValue>) => {
+      const ev = evaluator(vars);
+      const address = 'aws_api_gateway_gateway_response.identity';
+      const out: Record<string, { status: number; body: string; headers: Record<string, string> }> =
+        {};
+      for (const type of await ev.keysOf(address)) {
+        const response = await ev.instance(address, type);
+        const parameters = response.response_parameters as Record<string, string>;
+        out[type] = {
+          status: Number(response.status_code),
+          body: String((response.response_templates as HclBody)['application/json']),
+          headers: Object.fromEntries(
+            Object.entries(parameters).map(([name, value]) => [
+              name.replace(/^gatewayresponse\.header\./, ''),
+              value.replace(/^'(.*)'$/, '$1'),
+            ]),
+          ),
+        };
+      }
+      return out;
+    };
+
+    it.each(IDENTITIES)(
+      'exist exactly when the authorizer runs, for the mode in use (%s)',
+      async (_label, vars) => {
+        expect(Object.keys(await responses(vars)).sort()).toEqual(
+          authorizedRoutes(vars).length > 0 ? ['ACCESS_DENIED', 'UNAUTHORIZED'] : [],
+        );
+      },
+    );
+
+    it('answer a refused or missing tenant id with the JSON 400 the function and the request validator send (header)', async () => {
+      const { ACCESS_DENIED, UNAUTHORIZED } = await responses({ tenant_identity: 'header' });
+      const refused = new InvalidTenantIdError();
+      expect(ACCESS_DENIED?.status).toBe(400);
+      expect(JSON.parse(String(ACCESS_DENIED?.body))).toEqual({
+        error: refused.code,
+        message: refused.message,
+      });
+      expect(UNAUTHORIZED?.status).toBe(400);
+      expect(UNAUTHORIZED?.body).toBe(TENANT_ID_UNAUTHORIZED.body);
+    });
+
+    it('answer no valid token with a 401 naming the Bearer scheme, a bad tenant claim with a 403 (jwt)', async () => {
+      const { ACCESS_DENIED, UNAUTHORIZED } = await responses({ tenant_identity: 'jwt' });
+      expect(UNAUTHORIZED).toEqual({
+        status: 401,
+        body: '{"message":"Unauthorized"}',
+        headers: { 'Access-Control-Allow-Origin': '*', 'WWW-Authenticate': 'Bearer' },
+      });
+      expect(ACCESS_DENIED?.status).toBe(403);
+      expect(JSON.parse(String(ACCESS_DENIED?.body))).toEqual({
+        error: 'InvalidTenantClaim',
+        message: `The token's custom:tenant_id claim is missing or is not a valid tenant id: it must be ${TENANT_ID_FORMAT}`,
+      });
+    });
+
+    it.each<[string, Record<string, HclValue>, Parameters<typeof refusalsFor>[0]]>([
+      ['header', { tenant_identity: 'header' }, { mode: 'header' }],
+      ['jwt', { tenant_identity: 'jwt' }, { mode: 'jwt', tenantClaim: 'custom:tenant_id' }],
+      [
+        'jwt, own claim',
+        {
+          tenant_identity: 'jwt',
+          jwt_issuer: OWN_ISSUER,
+          jwt_audience: 'api',
+          jwt_tenant_claim: 'tenant',
+        },
+        { mode: 'jwt', tenantClaim: 'tenant' },
+      ],
+    ])('are what the local stack answers (%s)', async (_label, vars, identity) => {
+      const configured = await responses(vars);
+      const local = refusalsFor(identity);
+      for (const [type, answer] of [
+        ['UNAUTHORIZED', local.unauthorized],
+        ['ACCESS_DENIED', local.accessDenied],
+      ] as const) {
+        expect(configured[type], type).toEqual({
+          status: answer.statusCode,
+          body: answer.body,
+          headers: { ...GATEWAY_RESPONSE_HEADERS, ...answer.headers },
+        });
+      }
+    });
+
+    it.each(['header', 'jwt'] as const)(
+      'are what test/support/terraform-responses.ts reads for the local stack tests (%s)',
+      async (mode) => {
+        expect(await identityGatewayResponses(mode)).toEqual(
+          await responses({ tenant_identity: mode }),
+        );
+      },
+    );
+  });
+
+  it('words the tenant id policy as the functions do', async () => {
+    const ev = evaluator();
+    expect(await ev.evaluate('${local.tenant_id_format}')).toBe(TENANT_ID_FORMAT);
+    expect(await ev.evaluate('${local.tenant_id_rule}')).toBe(TENANT_ID_RULE);
   });
 
   it("proxies GET to each route's own function and answers OPTIONS without one", async () => {
@@ -939,6 +974,12 @@ describe('API Gateway', () => {
     expect(local).toEqual(configured);
   });
 
+  it('lets a browser send the headers of both identity modes', () => {
+    const configured = mod.locals.cors_headers?.value as Record<string, string>;
+    const allowed = String(configured['Access-Control-Allow-Headers']).replace(/^'(.*)'$/, '$1');
+    expect(allowed.split(',')).toEqual(expect.arrayContaining(['Authorization', 'x-tenant-id']));
+  });
+
   it('answers preflight with every CORS header', async () => {
     const response = await evaluator().instance(
       'aws_api_gateway_integration_response.options',
@@ -950,14 +991,20 @@ describe('API Gateway', () => {
     );
   });
 
-  it.each(authorizerSettings)(
-    'prints curl commands for the routes only, never the authorizer (tenant_id_authorizer = %s)',
-    async (authorizer) => {
-      const ev = evaluator({ tenant_id_authorizer: authorizer });
+  it.each(IDENTITIES)(
+    'prints curl commands for the routes only, never the authorizer, naming the tenant as the mode wants (%s)',
+    async (_label, vars) => {
+      const ev = evaluator(vars);
       const commands = (await ev.evaluate(mod.outputs.curl_commands?.body.value)) as HclBody;
       expect(Object.keys(commands)).toEqual(['isolated', 'standard']);
       for (const [key, command] of Object.entries(commands)) {
         expect(command).toContain(`\${aws_api_gateway_stage.this.invoke_url}/${key}'`);
+        if (vars.tenant_identity === 'jwt') {
+          expect(command).toContain('-H "Authorization: Bearer $TOKEN"');
+          expect(command).not.toContain('x-tenant-id');
+        } else {
+          expect(command).toContain("-H 'x-tenant-id: Tenant-1'");
+        }
       }
     },
   );
@@ -984,7 +1031,7 @@ describe('API Gateway', () => {
     }
   });
 
-  it('redeploys when any method, integration or response changes, OPTIONS included', () => {
+  it('redeploys when any method, integration, authorizer or response changes, OPTIONS included', () => {
     const deployment = resource('aws_api_gateway_deployment.this');
     const triggers = new Set(referencedAddresses(deployment.triggers));
     const apiResources = Object.keys(mod.resources).filter((address) =>
@@ -993,6 +1040,12 @@ describe('API Gateway', () => {
       ),
     );
     expect(apiResources.length).toBeGreaterThanOrEqual(8);
+    expect(apiResources).toEqual(
+      expect.arrayContaining([
+        'aws_api_gateway_authorizer.route',
+        'aws_api_gateway_gateway_response.identity',
+      ]),
+    );
     for (const address of apiResources) expect(triggers.has(address), address).toBe(true);
     expect(block(deployment, 'lifecycle').create_before_destroy).toBe(true);
   });
@@ -1012,13 +1065,14 @@ describe('API Gateway', () => {
 
 describe('IAM', () => {
   /** The statements one function's policy document expands to, sorted by sid. */
-  const statements = async (key: string, scoped: boolean): Promise<HclBody[]> => {
-    const ev = evaluator({ tenant_scoped_credentials: scoped });
+  const statements = async (key: string, vars: Record<string, HclValue>): Promise<HclBody[]> => {
+    const ev = evaluator(vars);
     const document = await ev.instance('data.aws_iam_policy_document.function', key);
     return [...(blockBodies(document.statement) ?? [])].sort((a, b) =>
       String(a.sid).localeCompare(String(b.sid)),
     );
   };
+  const scopedIdentities = IDENTITIES.filter(([, vars]) => authorizedRoutes(vars).length > 0);
 
   const logs = (key: string) => ({
     sid: 'WriteOwnLogs',
@@ -1031,41 +1085,63 @@ describe('IAM', () => {
     resources: ['${aws_dynamodb_table.counters.arn}'],
     condition: [{ test, variable: 'dynamodb:LeadingKeys', values: keys }],
   });
+  const assumeTenantDataRole = {
+    sid: 'AssumeTenantDataRole',
+    actions: ['sts:AssumeRole', 'sts:TagSession'],
+    resources: ['${aws_iam_role.tenant_data[0].arn}'],
+  };
 
   it.each([true, false])(
     'allows standard only UpdateItem on SHARED and its own logs (tenant_scoped_credentials = %s)',
     async (scoped) => {
-      expect(await statements('standard', scoped)).toEqual([
-        ownCounters('ForAllValues:StringEquals', ['SHARED']),
-        logs('standard'),
+      for (const [label, vars] of IDENTITIES) {
+        if (scoped && authorizedRoutes(vars).length === 0) continue;
+        expect(
+          await statements('standard', { ...vars, tenant_scoped_credentials: scoped }),
+          label,
+        ).toEqual([ownCounters('ForAllValues:StringEquals', ['SHARED']), logs('standard')]);
+      }
+    },
+  );
+
+  it.each(scopedIdentities)(
+    'gives isolated nothing but its own logs when scoped: no table access, no STS (%s)',
+    async (_label, vars) => {
+      const granted = await statements('isolated', { ...vars, tenant_scoped_credentials: true });
+      expect(granted).toEqual([logs('isolated')]);
+      const actions = granted.flatMap((statement) => statement.actions as string[]);
+      expect(actions.filter((action) => /^(sts|dynamodb):/.test(action))).toEqual([]);
+    },
+  );
+
+  it.each(scopedIdentities)(
+    'lets the authorizer assume the tenant data role to broker credentials, when scoped (%s)',
+    async (_label, vars) => {
+      expect(await statements('authorizer', { ...vars, tenant_scoped_credentials: true })).toEqual([
+        assumeTenantDataRole,
+        logs('authorizer'),
       ]);
     },
   );
 
-  it('gives isolated no table access of its own, only the tenant data role, when scoped', async () => {
-    expect(await statements('isolated', true)).toEqual([
-      {
-        sid: 'AssumeTenantDataRole',
-        actions: ['sts:AssumeRole', 'sts:TagSession'],
-        resources: ['${aws_iam_role.tenant_data[0].arn}'],
-      },
-      logs('isolated'),
-    ]);
-  });
-
-  it.each([true, false])(
-    'gives the authorizer nothing but its own logs (tenant_scoped_credentials = %s)',
-    async (scoped) => {
-      expect(await statements('authorizer', scoped)).toEqual([logs('authorizer')]);
+  it.each(scopedIdentities)(
+    'gives the authorizer nothing but its own logs when not scoped (%s)',
+    async (_label, vars) => {
+      expect(await statements('authorizer', { ...vars, tenant_scoped_credentials: false })).toEqual(
+        [logs('authorizer')],
+      );
     },
   );
 
-  it('falls back to UpdateItem on TENANT#* keys for isolated when not scoped', async () => {
-    expect(await statements('isolated', false)).toEqual([
-      ownCounters('ForAllValues:StringLike', [tenantCounterKey('*')]),
-      logs('isolated'),
-    ]);
-  });
+  it.each(IDENTITIES)(
+    'falls back to UpdateItem on TENANT#* keys for isolated when not scoped (%s)',
+    async (_label, vars) => {
+      expect(await statements('isolated', { ...vars, tenant_scoped_credentials: false })).toEqual([
+        ownCounters('ForAllValues:StringLike', [tenantCounterKey('*')]),
+        logs('isolated'),
+      ]);
+    },
+  );
 
   it('attaches each function its own policy document', async () => {
     const ev = evaluator();
@@ -1109,19 +1185,38 @@ describe('IAM', () => {
     ]);
   });
 
-  it('lets only the isolated execution role assume the tenant data role, with the tenant tag alone', async () => {
-    const trust = await evaluator().instance('data.aws_iam_policy_document.tenant_data_trust', 0);
-    expect(blockBodies(trust.statement)).toEqual([
-      {
-        sid: 'IsolatedFunctionWithTenantTag',
-        actions: ['sts:AssumeRole', 'sts:TagSession'],
-        principals: [{ type: 'AWS', identifiers: ['${aws_iam_role.function["isolated"].arn}'] }],
-        condition: [
-          { test: 'Null', variable: `aws:RequestTag/${TENANT_TAG_KEY}`, values: ['false'] },
-          { test: 'ForAllValues:StringEquals', variable: 'aws:TagKeys', values: [TENANT_TAG_KEY] },
-        ],
-      },
-    ]);
+  it.each(scopedIdentities)(
+    "lets only the authorizer's execution role assume the tenant data role, with the tenant tag alone (%s)",
+    async (_label, vars) => {
+      const trust = await evaluator(vars).instance(
+        'data.aws_iam_policy_document.tenant_data_trust',
+        0,
+      );
+      expect(blockBodies(trust.statement)).toEqual([
+        {
+          sid: 'AuthorizerWithTenantTag',
+          actions: ['sts:AssumeRole', 'sts:TagSession'],
+          principals: [
+            { type: 'AWS', identifiers: ['${aws_iam_role.function["authorizer"].arn}'] },
+          ],
+          condition: [
+            { test: 'Null', variable: `aws:RequestTag/${TENANT_TAG_KEY}`, values: ['false'] },
+            {
+              test: 'ForAllValues:StringEquals',
+              variable: 'aws:TagKeys',
+              values: [TENANT_TAG_KEY],
+            },
+          ],
+        },
+      ]);
+    },
+  );
+
+  it('keeps brokered sessions within what the tenant data role allows', async () => {
+    const ev = evaluator({ authorizer_cache_ttl_seconds: 3590, lambda_timeout: 10 });
+    const role = await ev.instance('aws_iam_role.tenant_data', 0);
+    expect(await ev.evaluate('${local.tenant_session_seconds}')).toBe(3600);
+    expect(role.max_session_duration).toBe(3600);
   });
 
   it('tags sessions with the key the handler sends', () => {
@@ -1191,9 +1286,13 @@ describe('DynamoDB table', () => {
 describe('outputs', () => {
   it('keeps the names users know from the original pattern, and the extras', () => {
     expect(Object.keys(mod.outputs).sort()).toEqual([
+      'cognito_app_client_id',
+      'cognito_user_pool_id',
       'curl_commands',
       'dynamodb_table_name',
+      'get_token_command',
       'isolated_tenant_api_endpoint_url',
+      'jwt_issuer',
       'lambda_function_names',
       'rest_api_id',
       'stage_invoke_url',
@@ -1212,6 +1311,68 @@ describe('outputs', () => {
     for (const [name, { body }] of Object.entries(mod.outputs)) {
       expect(String(body.description ?? '').length, name).toBeGreaterThan(15);
     }
+  });
+
+  const identityOutputs = async (vars: Record<string, HclValue>) => {
+    const ev = evaluator(vars);
+    const names = [
+      'jwt_issuer',
+      'cognito_user_pool_id',
+      'cognito_app_client_id',
+      'get_token_command',
+    ];
+    const values: Record<string, HclValue> = {};
+    for (const name of names) values[name] = await ev.evaluate(mod.outputs[name]?.body.value);
+    return values;
+  };
+
+  it.each(IDENTITIES.filter(([, vars]) => vars.tenant_identity === 'header'))(
+    'has no issuer, user pool or token command in header mode (%s)',
+    async (_label, vars) => {
+      expect(await identityOutputs(vars)).toEqual({
+        jwt_issuer: null,
+        cognito_user_pool_id: null,
+        cognito_app_client_id: null,
+        get_token_command: null,
+      });
+    },
+  );
+
+  it('names the issuer, but no user pool or token command, with an issuer of your own', async () => {
+    expect(
+      await identityOutputs({
+        tenant_identity: 'jwt',
+        jwt_issuer: OWN_ISSUER,
+        jwt_audience: 'api',
+      }),
+    ).toEqual({
+      jwt_issuer: OWN_ISSUER,
+      cognito_user_pool_id: null,
+      cognito_app_client_id: null,
+      get_token_command: null,
+    });
+  });
+
+  it("prints the command that signs in to the module's user pool and yields an ID token", async () => {
+    const outputs = await identityOutputs({ tenant_identity: 'jwt' });
+    expect(outputs).toMatchObject({
+      jwt_issuer: 'https://${aws_cognito_user_pool.tenants[0].endpoint}',
+      cognito_user_pool_id: '${aws_cognito_user_pool.tenants[0].id}',
+      cognito_app_client_id: '${aws_cognito_user_pool_client.cli[0].id}',
+    });
+    expect(outputs.get_token_command).toBe(
+      'aws cognito-idp initiate-auth --region us-east-1 --auth-flow USER_PASSWORD_AUTH' +
+        ' --client-id ${aws_cognito_user_pool_client.cli[0].id}' +
+        ' --auth-parameters USERNAME=<user>,PASSWORD=<password>' +
+        ' --query AuthenticationResult.IdToken --output text',
+    );
+    // The flow the command uses is one the client allows.
+    const client = await evaluator({ tenant_identity: 'jwt' }).instance(
+      'aws_cognito_user_pool_client.cli',
+      0,
+    );
+    const flow = /--auth-flow (\S+)/.exec(String(outputs.get_token_command))?.[1];
+    expect(client.explicit_auth_flows).toContain(`ALLOW_${flow}`);
   });
 });
 

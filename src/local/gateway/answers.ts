@@ -5,7 +5,7 @@
  * Gateway response types and their default status codes:
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
  */
-import { TENANT_ID_RULE } from '../../domain/tenant-id.js';
+import { TENANT_ID_FORMAT, TENANT_ID_RULE } from '../../domain/tenant-id.js';
 
 export interface GatewayAnswer {
   statusCode: number;
@@ -18,6 +18,8 @@ export interface GatewayAnswer {
    * responses), so a browser can read them; see GATEWAY_RESPONSE_HEADERS.
    */
   responseType?: string;
+  /** Headers main.tf adds to this gateway response, beyond GATEWAY_RESPONSE_HEADERS. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** The headers main.tf's gateway responses add (`gatewayresponse.header.*`). */
@@ -154,3 +156,43 @@ export const AUTHORIZER_CONFIGURATION_ERROR: GatewayAnswer = {
   body: '{"message":null}',
   responseType: 'AUTHORIZER_CONFIGURATION_ERROR',
 };
+
+/** The authorizer's two refusals, as main.tf's gateway responses shape them in one mode. */
+export interface AuthorizerRefusals {
+  /** No identity, or one that fails verification (UNAUTHORIZED). */
+  unauthorized: GatewayAnswer;
+  /** An identity that names no acceptable tenant (ACCESS_DENIED). */
+  accessDenied: GatewayAnswer;
+}
+
+/*
+ * The jwt mode's answers (main.tf, tenant_identity = "jwt"): the statuses are API Gateway's own
+ * defaults for the two response types — 401 UNAUTHORIZED, 403 ACCESS_DENIED — with JSON bodies,
+ * and a 401 says which scheme it wants (RFC 6750, section 3).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+ * https://www.rfc-editor.org/rfc/rfc6750#section-3
+ */
+export const TOKEN_UNAUTHORIZED: GatewayAnswer = {
+  statusCode: 401,
+  errorType: 'UnauthorizedException',
+  body: JSON.stringify({ message: 'Unauthorized' }),
+  responseType: 'UNAUTHORIZED',
+  headers: { 'WWW-Authenticate': 'Bearer' },
+};
+
+export const tokenAccessDenied = (tenantClaim: string): GatewayAnswer => ({
+  statusCode: 403,
+  errorType: 'AccessDeniedException',
+  body: JSON.stringify({
+    error: 'InvalidTenantClaim',
+    message: `The token's ${tenantClaim} claim is missing or is not a valid tenant id: it must be ${TENANT_ID_FORMAT}`,
+  }),
+  responseType: 'ACCESS_DENIED',
+});
+
+export const refusalsFor = (
+  identity: { mode: 'header' } | { mode: 'jwt'; tenantClaim: string },
+): AuthorizerRefusals =>
+  identity.mode === 'header'
+    ? { unauthorized: TENANT_ID_UNAUTHORIZED, accessDenied: TENANT_ID_ACCESS_DENIED }
+    : { unauthorized: TOKEN_UNAUTHORIZED, accessDenied: tokenAccessDenied(identity.tenantClaim) };

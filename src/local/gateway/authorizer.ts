@@ -1,7 +1,9 @@
 /**
- * The tenant id authorizer as API Gateway runs it (main.tf, tenant_id_authorizer = true): a
- * Lambda REQUEST authorizer on GET /isolated with identity source
- * `method.request.header.x-tenant-id` and a cached answer.
+ * A route's Lambda REQUEST authorizer as API Gateway runs it (main.tf's
+ * `aws_api_gateway_authorizer.route`, one resource per route): identity source
+ * `method.request.header.x-tenant-id` in header mode, `method.request.header.Authorization` in
+ * jwt mode, and a cached answer. Each route has its own, so its cache is its own: an answer
+ * cached for one route is never reused for another.
  *
  * - a missing or empty identity source never reaches the authorizer: 401 UNAUTHORIZED. API
  *   Gateway checks identity sources only when caching is on; with a TTL of 0 the authorizer runs
@@ -146,17 +148,22 @@ export const evaluateAuthorizerResult = (result: unknown, arn: string): Authoriz
   return { kind: 'allow', principalId, context: values };
 };
 
-export interface TenantIdAuthorizerOptions {
+export interface RouteAuthorizerOptions {
   lambda: LambdaService;
+  /** The header of the identity source, lower case. */
+  identityHeader: string;
   /** The authorizer's result TTL; 0 turns caching off. */
   ttlMs: number;
   now?: () => number;
 }
 
-export class TenantIdAuthorizer {
+export class RouteAuthorizer {
   private readonly cache: AuthorizerCache<AuthorizerDecision>;
 
-  constructor(private readonly options: TenantIdAuthorizerOptions) {
+  readonly identityHeader: string;
+
+  constructor(private readonly options: RouteAuthorizerOptions) {
+    this.identityHeader = options.identityHeader;
     this.cache = new AuthorizerCache(
       { ttlMs: options.ttlMs, ...DEFAULT_CACHE_BOUNDS },
       options.now ?? Date.now,
@@ -164,8 +171,8 @@ export class TenantIdAuthorizer {
   }
 
   /**
-   * Decides on one request. `identity` is the identity source's value (the last x-tenant-id
-   * header, as `method.request.header.x-tenant-id` reads it); `event` is built only when the
+   * Decides on one request. `identity` is the identity source's value (the last value of the
+   * header, as `method.request.header.<name>` reads it); `event` is built only when the
    * authorizer has to run.
    */
   async authorize(

@@ -34,5 +34,5 @@ export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'application/json',
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET,OPTIONS',
-  'Access-Control-Allow-Headers': 'Content-Type,x-tenant-id',
+  'Access-Control-Allow-Headers': 'Content-Type,Authorization,x-tenant-id',
 };

@@ -7,12 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IdentityMode } from '../../config/authorizer-config.js';
 import { REST_MAX_PAYLOAD_BYTES } from '../aws-limits.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_API_ID, LOCAL_REGION } from '../constants.js';
 import { FUNCTIONS, type RouteKey } from '../lambda/functions.js';
 import type { LambdaService } from '../lambda/service.js';
 import {
   AUTHORIZER_CONFIGURATION_ERROR,
+  type AuthorizerRefusals,
   FORBIDDEN,
   FUNCTION_ERROR,
   GATEWAY_RESPONSE_HEADERS,
@@ -21,14 +23,12 @@ import {
   MISSING_AUTHENTICATION_TOKEN,
   missingRequestParameters,
   REQUEST_TOO_LARGE,
-  TENANT_ID_ACCESS_DENIED,
-  TENANT_ID_UNAUTHORIZED,
 } from './answers.js';
 import {
   type AuthorizerDecision,
   authorizerEvent,
   methodArn,
-  type TenantIdAuthorizer,
+  type RouteAuthorizer,
 } from './authorizer.js';
 import { type IntegrationResult, invokeIntegration } from './integration.js';
 import { buildProxyEvent, rawHeaderValues } from './proxy-event.js';
@@ -41,11 +41,15 @@ export interface GatewayOptions {
   lambda: LambdaService;
   /** API Gateway's integration timeout (29 s by default for REST APIs). */
   integrationTimeoutMs: number;
+  /** How tenants are identified: which headers the validator requires depends on it. */
+  identity: IdentityMode;
   /**
-   * The tenant id authorizer of the routes the function table marks `authorized`; undefined =
-   * none (tenant_id_authorizer = false), and X-Amz-Tenant-Id is mapped from the raw header.
+   * Each authorized route's own authorizer (main.tf's `aws_api_gateway_authorizer.route`). A
+   * route without one maps X-Amz-Tenant-Id from the raw header (tenant_id_authorizer = false).
    */
-  authorizer: TenantIdAuthorizer | undefined;
+  authorizers: Partial<Record<RouteKey, RouteAuthorizer>>;
+  /** The gateway responses for the authorizers' refusals, as main.tf shapes them. */
+  refusals: AuthorizerRefusals;
   log: (line: string) => void;
 }
 
@@ -124,16 +128,16 @@ const CORS_ANSWER: HttpAnswer = {
   body: Buffer.alloc(0),
 };
 
-/** What the gateway answers when its authorizer does not let a request through. */
-const authorizerRefusal = (decision: Exclude<AuthorizerDecision, { kind: 'allow' }>): Handled => {
+/** What the gateway answers when an authorizer does not let a request through. */
+const authorizerRefusal = (
+  decision: Exclude<AuthorizerDecision, { kind: 'allow' }>,
+  refusals: AuthorizerRefusals,
+): Handled => {
   switch (decision.kind) {
     case 'unauthorized':
-      return {
-        answer: TENANT_ID_UNAUTHORIZED,
-        failure: 'authorizer: no identity (401 UNAUTHORIZED)',
-      };
+      return { answer: refusals.unauthorized, failure: 'authorizer: unauthorized (UNAUTHORIZED)' };
     case 'deny':
-      return { answer: TENANT_ID_ACCESS_DENIED, failure: 'authorizer: denied (ACCESS_DENIED)' };
+      return { answer: refusals.accessDenied, failure: 'authorizer: denied (ACCESS_DENIED)' };
     case 'error':
       return { answer: AUTHORIZER_CONFIGURATION_ERROR, failure: decision.failure };
   }
@@ -144,8 +148,12 @@ const authorizerRefusal = (decision: Exclude<AuthorizerDecision, { kind: 'allow'
  * `method_request_parameters` require. Assumption: an empty value counts as missing. Returns the
  * names of the required headers that are missing.
  */
-const missingHeaders = (key: RouteKey, rawHeaders: readonly string[]): string[] =>
-  FUNCTIONS[key].requiredHeaders.filter((name) => {
+const missingHeaders = (
+  key: RouteKey,
+  identity: IdentityMode,
+  rawHeaders: readonly string[],
+): string[] =>
+  FUNCTIONS[key].requiredHeaders[identity].filter((name: string) => {
     const value = rawHeaderValues(rawHeaders, name).at(-1);
     return value === undefined || value === '';
   });
@@ -156,16 +164,17 @@ export const createGateway = (options: GatewayOptions): Gateway => {
   let onDrained: (() => void) | undefined;
 
   /**
-   * Step 3, authorize (routes the table marks `authorized`, when the authorizer is on): on
-   * Allow, the event gains `requestContext.authorizer` and the tenant comes from its context.
+   * Step 3, authorize (the routes with an authorizer of their own): on Allow, the event gains
+   * `requestContext.authorizer` and the tenant comes from its context.
    */
   const authorize = async (
     exchange: Exchange,
     resource: string,
     event: ReturnType<typeof buildProxyEvent>,
-    identity: string | undefined,
-    authorizer: TenantIdAuthorizer,
+    authorizer: RouteAuthorizer,
   ): Promise<{ refused: Handled } | { tenantId: string | undefined }> => {
+    // Like `method.request.header.<name>`: the last value when a client repeats it.
+    const identity = rawHeaderValues(exchange.request.rawHeaders, authorizer.identityHeader).at(-1);
     const arn = methodArn({
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
@@ -177,7 +186,9 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     const { decision, latencyMs } = await authorizer.authorize(identity, () =>
       authorizerEvent(event, arn),
     );
-    if (decision.kind !== 'allow') return { refused: authorizerRefusal(decision) };
+    if (decision.kind !== 'allow') {
+      return { refused: authorizerRefusal(decision, options.refusals) };
+    }
     // As API Gateway passes it on: principalId, the context (values as strings, an assumption
     // for REST proxy events) and the authorizer's latency.
     event.requestContext.authorizer = {
@@ -223,20 +234,18 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     // X-Amz-Tenant-Id on an integration with tenant isolation: from the authorizer's context
     // when there is one, else straight from the header (main.tf's integration_request_parameters).
     let tenantId = spec.tenantIsolation ? tenantHeader : undefined;
-    if (spec.authorized && options.authorizer !== undefined) {
-      const authorized = await authorize(
-        exchange,
-        resource,
-        event,
-        tenantHeader,
-        options.authorizer,
-      );
-      if ('refused' in authorized) return { ...authorized.refused, tenantForLog: tenantHeader };
+    // The tenant for the log line: the one the authorizer established, or the header's.
+    let tenantForLog = options.identity === 'header' ? tenantHeader : undefined;
+    const authorizer = options.authorizers[functionKey];
+    if (authorizer !== undefined) {
+      const authorized = await authorize(exchange, resource, event, authorizer);
+      if ('refused' in authorized) return { ...authorized.refused, tenantForLog };
+      tenantForLog = authorized.tenantId;
       if (spec.tenantIsolation) tenantId = authorized.tenantId;
     }
-    const missing = missingHeaders(functionKey, request.rawHeaders);
+    const missing = missingHeaders(functionKey, options.identity, request.rawHeaders);
     if (missing.length > 0) {
-      return { answer: missingRequestParameters(missing), tenantForLog: tenantHeader };
+      return { answer: missingRequestParameters(missing), tenantForLog };
     }
     const result = await invokeIntegration(
       options.lambda,
@@ -245,7 +254,7 @@ export const createGateway = (options: GatewayOptions): Gateway => {
       event,
       options.integrationTimeoutMs,
     );
-    return { ...result, tenantForLog: tenantHeader };
+    return { ...result, tenantForLog };
   };
 
   /** Step 2, route, then whatever the route needs. */
@@ -279,6 +288,7 @@ export const createGateway = (options: GatewayOptions): Gateway => {
         'Content-Type': 'application/json',
         'x-amzn-ErrorType': answer.errorType,
         ...(answer.responseType === undefined ? {} : GATEWAY_RESPONSE_HEADERS),
+        ...answer.headers,
         ...base,
       });
       response.end(answer.body);

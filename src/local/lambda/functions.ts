@@ -9,6 +9,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import type { AuthorizerConfig, IdentityMode } from '../../config/authorizer-config.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, PROJECT_ROOT } from '../constants.js';
 import type { ContextData } from './runtime-protocol.js';
 
@@ -19,10 +20,13 @@ export interface FunctionSpec {
   tenantIsolation: boolean;
   /** main.tf `uses_table`: gets TABLE_NAME (and, locally, the store endpoint). */
   usesTable: boolean;
-  /** main.tf `authorization`: CUSTOM (the tenant id authorizer, when it is on) or NONE. */
-  authorized: boolean;
-  /** main.tf `method_request_parameters`: headers the request validator requires. */
-  requiredHeaders: readonly string[];
+  /**
+   * main.tf `authorization`: the identity modes in which the route is behind the authorizer
+   * (CUSTOM; in header mode only while tenant_id_authorizer is on), NONE in the others.
+   */
+  authorizedIn: readonly IdentityMode[];
+  /** main.tf `method_request_parameters`: headers the request validator requires, per mode. */
+  requiredHeaders: Readonly<Record<IdentityMode, readonly string[]>>;
   /** outputs.tf: the output holding the route's URL (routes only). */
   urlOutput?: string;
 }
@@ -32,24 +36,25 @@ export const FUNCTIONS = {
     route: true,
     tenantIsolation: false,
     usesTable: true,
-    authorized: false,
-    requiredHeaders: [],
+    authorizedIn: ['jwt'],
+    requiredHeaders: { header: [], jwt: [] },
     urlOutput: 'standard_multi_tenant_api_endpoint_url',
   },
   isolated: {
     route: true,
     tenantIsolation: true,
     usesTable: true,
-    authorized: true,
-    requiredHeaders: ['x-tenant-id'],
+    authorizedIn: ['header', 'jwt'],
+    // In jwt mode the tenant is the token's claim, and x-tenant-id is ignored.
+    requiredHeaders: { header: ['x-tenant-id'], jwt: [] },
     urlOutput: 'isolated_tenant_api_endpoint_url',
   },
   authorizer: {
     route: false,
     tenantIsolation: false,
     usesTable: false,
-    authorized: false,
-    requiredHeaders: [],
+    authorizedIn: [],
+    requiredHeaders: { header: [], jwt: [] },
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -86,6 +91,12 @@ export interface FunctionSettings {
   functionsDir: string;
   memoryMb: number;
   timeoutMs: number;
+  /** The authorizer's settings, as main.tf sets them on the authorizer function. */
+  authorizer: {
+    identity: AuthorizerConfig['identity'];
+    /** Tenant-scoped credentials, brokered from the local AssumeRole stand-in. */
+    broker?: Omit<NonNullable<AuthorizerConfig['broker']>, 'resources'> & { stsEndpoint: string };
+  };
 }
 
 export const functionName = (prefix: string, key: FunctionKey): string => `${prefix}-${key}`;
@@ -99,11 +110,44 @@ export const environmentVariables = (
   key: FunctionKey,
 ): Record<string, string> => {
   const name = functionName(settings.prefix, key);
-  const table: Record<string, string> = FUNCTIONS[key].usesTable
+  const spec: FunctionSpec = FUNCTIONS[key];
+  const table: Record<string, string> = spec.usesTable
     ? { TABLE_NAME: settings.table, AWS_ENDPOINT_URL_DYNAMODB: settings.storeEndpoint }
     : {};
+  const { broker, identity } = settings.authorizer;
+  // The function that receives brokered credentials: the one with tenant isolation.
+  const receivesCredentials: Record<string, string> =
+    broker !== undefined && spec.tenantIsolation ? { TENANT_CREDENTIALS: 'authorizer' } : {};
+  const authorizer: Record<string, string> = spec.route
+    ? {}
+    : {
+        TENANT_IDENTITY: identity.mode,
+        ...(identity.mode === 'jwt'
+          ? {
+              JWT_ISSUER: identity.issuer,
+              JWT_AUDIENCE: identity.audience,
+              JWT_JWKS_URL: identity.jwksUrl.href,
+              JWT_TENANT_CLAIM: identity.tenantClaim,
+            }
+          : {}),
+        ...(broker === undefined
+          ? {}
+          : {
+              TENANT_DATA_ROLE_ARN: broker.roleArn,
+              TENANT_SESSION_SECONDS: String(broker.sessionSeconds),
+              TENANT_CREDENTIALS_MIN_VALIDITY_SECONDS: String(broker.minValiditySeconds),
+              TENANT_CREDENTIALS_RESOURCES: ROUTE_KEYS.filter(
+                (route) => FUNCTIONS[route].tenantIsolation,
+              )
+                .map((route) => `/${route}`)
+                .join(','),
+              AWS_ENDPOINT_URL_STS: broker.stsEndpoint,
+            }),
+      };
   return {
     ...table,
+    ...receivesCredentials,
+    ...authorizer,
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',

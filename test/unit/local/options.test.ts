@@ -48,13 +48,29 @@ describe('parseOptions for the authorizer and the store endpoint', () => {
   it('runs the tenant id authorizer with a 300 s cache by default, like variables.tf', () => {
     expect(parseOptions([], {})).toMatchObject({
       authorizer: true,
-      authorizerCacheTtlMs: 300_000,
+      authorizerCacheTtlMs: 60_000,
+      identity: 'header',
+      tenantScopedCredentials: true,
       storeEndpoint: undefined,
     });
   });
 
   it('maps the raw header with --no-authorizer', () => {
-    expect(parseOptions(['--no-authorizer'], {}).authorizer).toBe(false);
+    expect(parseOptions(['--no-authorizer', '--no-tenant-scoped-credentials'], {}).authorizer).toBe(
+      false,
+    );
+  });
+
+  it('takes tenants from tokens with --identity jwt', () => {
+    expect(parseOptions(['--identity', 'jwt'], {})).toMatchObject({
+      identity: 'jwt',
+      authorizer: true,
+    });
+  });
+
+  it('allows a long cache TTL once the credentials are not brokered', () => {
+    const argv = ['--authorizer-cache-ttl', '3600', '--no-tenant-scoped-credentials'];
+    expect(parseOptions(argv, {}).authorizerCacheTtlMs).toBe(3_600_000);
   });
 
   it('turns the authorizer cache off with --authorizer-cache-ttl 0', () => {
@@ -75,6 +91,12 @@ describe('parseOptions for the authorizer and the store endpoint', () => {
     [['--store-endpoint', 'localhost:8000']],
     [['--store-endpoint', 'http://127.0.0.1:8000', '--data-dir', 'x']],
     [['--store-endpoint', 'http://127.0.0.1:8000', '--in-memory']],
+    [['--identity', 'oauth']],
+    [['--identity', 'jwt', '--no-authorizer', '--no-tenant-scoped-credentials']],
+    // The authorizer brokers tenant credentials: main.tf refuses the same combination.
+    [['--no-authorizer']],
+    // Credentials must outlast a cached answer plus a function run, within one hour.
+    [['--authorizer-cache-ttl', '3600', '--timeout', '1']],
   ])('refuses %j with an OptionsError', (argv) => {
     expect(() => parseOptions(argv, {})).toThrow(OptionsError);
   });

@@ -1,33 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import {
-  GATEWAY_RESPONSE_HEADERS,
-  TENANT_ID_ACCESS_DENIED,
-  TENANT_ID_UNAUTHORIZED,
-} from '../../../../src/local/gateway/answers.js';
+import { GATEWAY_RESPONSE_HEADERS, refusalsFor } from '../../../../src/local/gateway/answers.js';
 import {
   defaultGatewayResponseHeaders,
-  tenantIdGatewayResponses,
+  identityGatewayResponses,
 } from '../../../support/terraform-responses.js';
 
+/** The local refusals of each identity mode must be main.tf's gateway responses, byte for byte. */
+describe.each([
+  { mode: 'header' as const, identity: { mode: 'header' as const } },
+  { mode: 'jwt' as const, identity: { mode: 'jwt' as const, tenantClaim: 'custom:tenant_id' } },
+])('local gateway responses in $mode mode', ({ mode, identity }) => {
+  const local = refusalsFor(identity);
+
+  it.each([
+    ['ACCESS_DENIED', local.accessDenied],
+    ['UNAUTHORIZED', local.unauthorized],
+  ] as const)('answer %s exactly as main.tf configures it', async (type, answer) => {
+    const configured = (await identityGatewayResponses(mode))[type];
+
+    expect(configured).toBeDefined();
+    expect(answer.statusCode).toBe(configured?.status);
+    expect(answer.body).toBe(configured?.body);
+    expect({ ...GATEWAY_RESPONSE_HEADERS, ...answer.headers }).toEqual(configured?.headers);
+  });
+});
+
 describe('local gateway responses', () => {
-  it('answers a refused tenant id exactly as main.tf configures ACCESS_DENIED', async () => {
-    const configured = (await tenantIdGatewayResponses()).ACCESS_DENIED;
-
-    expect(configured).toBeDefined();
-    expect(TENANT_ID_ACCESS_DENIED.statusCode).toBe(configured?.status);
-    expect(TENANT_ID_ACCESS_DENIED.body).toBe(configured?.body);
-    expect(GATEWAY_RESPONSE_HEADERS).toEqual(configured?.headers);
-  });
-
-  it('answers a missing tenant id exactly as main.tf configures UNAUTHORIZED', async () => {
-    const configured = (await tenantIdGatewayResponses()).UNAUTHORIZED;
-
-    expect(configured).toBeDefined();
-    expect(TENANT_ID_UNAUTHORIZED.statusCode).toBe(configured?.status);
-    expect(TENANT_ID_UNAUTHORIZED.body).toBe(configured?.body);
-    expect(GATEWAY_RESPONSE_HEADERS).toEqual(configured?.headers);
-  });
-
   it('adds the headers main.tf gives every default 4XX and 5XX gateway response', async () => {
     expect(GATEWAY_RESPONSE_HEADERS).toEqual(await defaultGatewayResponseHeaders());
   });

@@ -2,7 +2,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HANDLERS_DIR, ROOT } from '../../../../scripts/build.js';
+import { moduleEvaluator } from '../../../../scripts/lib/terraform/evaluate.js';
 import { isBody, loadModule, type Module } from '../../../../scripts/lib/terraform/index.js';
+import type { IdentityMode } from '../../../../src/config/authorizer-config.js';
 import {
   AUTHORIZER_FUNCTION,
   environmentVariables,
@@ -17,20 +19,30 @@ import {
  */
 describe('the function table', () => {
   let mod: Module;
-  let terraform: Record<string, Record<string, unknown>>;
+  /** local.all_functions as Terraform evaluates it, per identity mode. */
+  const evaluated: Partial<Record<IdentityMode, Record<string, Record<string, unknown>>>> = {};
+  const MODES: IdentityMode[] = ['header', 'jwt'];
 
   beforeAll(async () => {
     mod = await loadModule(ROOT);
     const value = mod.locals.all_functions?.value;
     if (!isBody(value)) throw new Error('local.all_functions is missing');
-    terraform = value as Record<string, Record<string, unknown>>;
+    for (const mode of MODES) {
+      const ev = moduleEvaluator(mod, {
+        aws_region: 'us-east-1',
+        prefix: 'acme',
+        tenant_identity: mode,
+      });
+      evaluated[mode] = (await ev.evaluate(value)) as Record<string, Record<string, unknown>>;
+    }
   });
 
   const keys = Object.keys(FUNCTIONS) as FunctionKey[];
+  const terraform = (mode: IdentityMode, key: FunctionKey) => evaluated[mode]?.[key] ?? {};
 
   it('has the keys of local.all_functions and of src/handlers/<key>.ts', () => {
     const handlers = readdirSync(HANDLERS_DIR).map((file) => file.replace(/\.ts$/, ''));
-    expect([...keys].sort()).toEqual(Object.keys(terraform).sort());
+    expect([...keys].sort()).toEqual(Object.keys(evaluated.header ?? {}).sort());
     expect([...keys].sort()).toEqual(handlers.sort());
   });
 
@@ -41,28 +53,32 @@ describe('the function table', () => {
       tenant_isolation: spec.tenantIsolation,
       uses_table: spec.usesTable,
     }).toEqual({
-      route: terraform[key]?.route,
-      tenant_isolation: terraform[key]?.tenant_isolation,
-      uses_table: terraform[key]?.uses_table,
+      route: terraform('header', key).route,
+      tenant_isolation: terraform('header', key).tenant_isolation,
+      uses_table: terraform('header', key).uses_table,
     });
   });
 
-  it.each(keys)('puts %s behind the authorizer exactly when main.tf can make it CUSTOM', (key) => {
-    expect(String(terraform[key]?.authorization).includes('CUSTOM')).toBe(
-      FUNCTIONS[key].authorized,
-    );
+  it.each(keys)('puts %s behind the authorizer in the modes main.tf makes it CUSTOM', (key) => {
+    const modes = MODES.filter((mode) => terraform(mode, key).authorization === 'CUSTOM');
+    expect(modes).toEqual([...FUNCTIONS[key].authorizedIn]);
   });
 
-  it.each(keys)('requires the headers main.tf requires on %s', (key) => {
-    const parameters = terraform[key]?.method_request_parameters as Record<string, boolean>;
-    const required = Object.entries(parameters)
-      .filter(([, isRequired]) => isRequired)
-      .map(([name]) => name.replace('method.request.header.', ''));
-    expect([...FUNCTIONS[key].requiredHeaders]).toEqual(required);
+  it.each(keys)('requires, in each mode, the headers main.tf requires on %s', (key) => {
+    for (const mode of MODES) {
+      const parameters = terraform(mode, key).method_request_parameters as Record<string, boolean>;
+      const required = Object.entries(parameters)
+        .filter(([, isRequired]) => isRequired)
+        .map(([name]) => name.replace('method.request.header.', ''));
+      expect([...FUNCTIONS[key].requiredHeaders[mode]]).toEqual(required);
+    }
   });
 
   it.each(keys)('maps X-Amz-Tenant-Id on %s exactly when it has tenant isolation', (key) => {
-    const parameters = terraform[key]?.integration_request_parameters as Record<string, string>;
+    const parameters = terraform('header', key).integration_request_parameters as Record<
+      string,
+      string
+    >;
     expect('integration.request.header.X-Amz-Tenant-Id' in parameters).toBe(
       FUNCTIONS[key].tenantIsolation,
     );
@@ -89,6 +105,7 @@ describe('the function table', () => {
         functionsDir: join(ROOT, 'dist'),
         memoryMb: 256,
         timeoutMs: 1000,
+        authorizer: { identity: { mode: 'header' } },
       },
       key,
     );
