@@ -1,9 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { isValidTenantId } from '../domain/tenant-id.js';
-import { logLine } from '../log.js';
+import { log } from '../log.js';
 import { isHttpError, MethodNotAllowedError } from './errors.js';
 import { jsonResponse } from './json-response.js';
-import { assertRestProxyEvent, isRestProxyEvent, singleHeader } from './rest-event.js';
+import { assertRestProxyEvent } from './rest-event.js';
 
 export type EndpointLogic = (
   event: APIGatewayProxyEvent,
@@ -16,23 +15,11 @@ const ALLOWED_METHODS = ['GET'] as const;
 
 const INTERNAL_ERROR_BODY = { error: 'InternalServerError', message: 'Internal server error' };
 
-/** Best-effort tenant for a log line: Lambda's own tenant id, else a valid header value. */
-const tenantForLog = (event: unknown, context: Context): string | null => {
-  if (context.tenantId) return context.tenantId;
-  if (!isRestProxyEvent(event)) return null;
-  try {
-    const header = singleHeader(event, 'x-tenant-id');
-    return isValidTenantId(header) ? header : null;
-  } catch {
-    return null;
-  }
-};
-
 /**
  * Wraps an endpoint's logic in the parts both functions share: the event must be a REST proxy
  * event (400 otherwise), the method must be GET (405 with `Allow`), typed HTTP errors become
- * their JSON answers, and anything else is logged as one JSON line and answered with a generic
- * 500 — no stack, no SDK message.
+ * their JSON answers, and anything else is logged (one structured ERROR line) and answered with
+ * a generic 500 — no stack, no SDK message.
  */
 export const httpEndpoint =
   (logic: EndpointLogic): LambdaHandler =>
@@ -51,11 +38,8 @@ export const httpEndpoint =
           error.headers,
         );
       }
-      logLine({
-        level: 'ERROR',
+      log('ERROR', {
         message: 'Request failed',
-        requestId: context.awsRequestId,
-        tenantId: tenantForLog(event, context),
         errorName: error instanceof Error ? error.name : typeof error,
         errorMessage: error instanceof Error ? error.message : String(error),
       });

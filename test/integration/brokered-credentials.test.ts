@@ -6,7 +6,7 @@
  * nothing written) any request whose tenants disagree or that carries no credentials.
  */
 import type { IncomingMessage } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCountersTable,
   type RunningStore,
@@ -15,6 +15,7 @@ import {
 } from '../../scripts/lib/dynalite.js';
 import { lambdaContext, restEvent } from '../../scripts/lib/lambda-fixtures.js';
 import { loadHandler, parseResponse, uniqueTableName, VARIANTS } from '../support/handlers.js';
+import { captureLambdaLog } from '../support/lambda-log.js';
 
 let store: RunningStore;
 const signingKeys: string[] = [];
@@ -43,24 +44,14 @@ const credentialsOf = (tenantId: string, generation = 1) => ({
 
 type Handler = Awaited<ReturnType<typeof loadHandler>>;
 
-const call = (handler: Handler, contextTenant: string, authorizer?: Record<string, string>) =>
-  handler(
-    restEvent({ path: '/isolated', ...(authorizer === undefined ? {} : { authorizer }) }),
-    lambdaContext({ tenantId: contextTenant }),
-  ).then(parseResponse);
-
-/** Runs `act`, returning its result and what the handler logged as JSON on stderr. */
-const logged = async <T>(act: () => Promise<T>): Promise<{ result: T; lines: unknown[] }> => {
-  const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-  try {
-    const result = await act();
-    return {
-      result,
-      lines: log.mock.calls.map(([line]) => (typeof line === 'string' ? JSON.parse(line) : line)),
-    };
-  } finally {
-    log.mockRestore();
-  }
+const call = (handler: Handler, contextTenant: string, authorizer?: Record<string, string>) => {
+  const context = lambdaContext({ tenantId: contextTenant });
+  return captureLambdaLog(context, () =>
+    handler(
+      restEvent({ path: '/isolated', ...(authorizer === undefined ? {} : { authorizer }) }),
+      context,
+    ).then(parseResponse),
+  );
 };
 
 describe.each(VARIANTS)('isolated handler with brokered credentials (%s)', (variant) => {
@@ -75,11 +66,15 @@ describe.each(VARIANTS)('isolated handler with brokered credentials (%s)', (vari
 
   it('signs its writes with the credentials of the authorizer, and follows them when they change', async () => {
     signingKeys.length = 0;
-    expect((await call(environment, 'org:acme', credentialsOf('org:acme'))).json.counter).toBe(1);
-    expect((await call(environment, 'org:acme', credentialsOf('org:acme'))).json.counter).toBe(2);
-    expect((await call(environment, 'org:acme', credentialsOf('org:acme', 2))).json.counter).toBe(
-      3,
-    );
+    expect(
+      (await call(environment, 'org:acme', credentialsOf('org:acme'))).result.json.counter,
+    ).toBe(1);
+    expect(
+      (await call(environment, 'org:acme', credentialsOf('org:acme'))).result.json.counter,
+    ).toBe(2);
+    expect(
+      (await call(environment, 'org:acme', credentialsOf('org:acme', 2))).result.json.counter,
+    ).toBe(3);
 
     expect(signingKeys).toEqual([
       credentialsOf('org:acme').accessKeyId,
@@ -102,14 +97,17 @@ describe.each(VARIANTS)('isolated handler with brokered credentials (%s)', (vari
     'refuses %s with a 500 and an ERROR log, writing nothing',
     async (_label, tenant, authorizer) => {
       const before = await readCounters(store.endpoint, tableName);
-      const { result, lines } = await logged(() => call(environment, tenant, authorizer));
+      const { result, lines } = await call(environment, tenant, authorizer);
 
       expect(result.statusCode).toBe(500);
       expect(result.json).toEqual({
         error: 'InternalServerError',
         message: 'Internal server error',
       });
-      expect(lines.at(-1)).toMatchObject({ level: 'ERROR' });
+      expect(lines.at(-1)).toMatchObject({
+        level: 'ERROR',
+        message: { message: 'Request failed' },
+      });
       expect(await readCounters(store.endpoint, tableName)).toEqual(before);
     },
   );

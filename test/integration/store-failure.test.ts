@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   createCountersTable,
   type RunningStore,
@@ -13,6 +13,7 @@ import {
 } from '../../scripts/lib/dynalite.js';
 import { lambdaContext, restEvent } from '../../scripts/lib/lambda-fixtures.js';
 import { loadHandler, parseResponse, uniqueTableName, VARIANTS } from '../support/handlers.js';
+import { captureLambdaLog } from '../support/lambda-log.js';
 
 const dataDirs: string[] = [];
 afterAll(() => {
@@ -27,27 +28,23 @@ describe.each(VARIANTS)('store failure (%s)', (variant) => {
     const tableName = uniqueTableName('outage');
     await createCountersTable(store.endpoint, tableName);
     const handler = await loadHandler('isolated', variant, { tableName, endpoint: store.endpoint });
+    const context = lambdaContext({ tenantId: 'Tenant-1', functionName: 'demo-isolated' });
     const call = async () =>
-      parseResponse(
-        await handler(
-          restEvent({ path: '/isolated' }),
-          lambdaContext({ tenantId: 'Tenant-1', functionName: 'demo-isolated' }),
-        ),
-      );
+      parseResponse(await handler(restEvent({ path: '/isolated' }), context));
 
     expect((await call()).json.counter).toBe(1);
 
     await store.close();
-    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const down = await call();
-    const logged = log.mock.calls.map((args) => String(args[0]));
-    log.mockRestore();
+    const { result: down, lines } = await captureLambdaLog(context, call);
 
     expect(down.statusCode).toBe(500);
     expect(down.json).toEqual({ error: 'InternalServerError', message: 'Internal server error' });
     expect(down.raw).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at |Error:/);
-    const line = JSON.parse(logged.at(-1) ?? '{}');
-    expect(line).toMatchObject({ level: 'ERROR', tenantId: 'Tenant-1' });
+    expect(lines.at(-1)).toMatchObject({
+      level: 'ERROR',
+      tenantId: 'Tenant-1',
+      message: { message: 'Request failed' },
+    });
 
     store = await startDynalite({ path, port: store.port });
     try {

@@ -3,6 +3,7 @@ import { lambdaContext, restEvent } from '../../../scripts/lib/lambda-fixtures.j
 import { BadRequestError } from '../../../src/http/errors.js';
 import { httpEndpoint } from '../../../src/http/http-endpoint.js';
 import { jsonResponse } from '../../../src/http/json-response.js';
+import { captureLambdaLog } from '../../support/lambda-log.js';
 
 const okLogic = vi.fn(async () => jsonResponse(200, { ok: true }));
 
@@ -58,13 +59,12 @@ describe('httpEndpoint', () => {
     expect(JSON.parse(result.body)).toEqual({ error: 'Nope', message: 'nope' });
   });
 
-  it('answers any other error with a generic 500 and logs one JSON line', async () => {
-    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  it('answers any other error with a generic 500 and logs one structured ERROR line', async () => {
     const failing = httpEndpoint(async () => {
       throw new Error('connect ECONNREFUSED 127.0.0.1:8000 at secret/internal/path.js');
     });
     const context = lambdaContext({ tenantId: 'Tenant-9' });
-    const result = await failing(restEvent(), context);
+    const { result, lines } = await captureLambdaLog(context, () => failing(restEvent(), context));
 
     expect(result.statusCode).toBe(500);
     expect(JSON.parse(result.body)).toEqual({
@@ -72,22 +72,29 @@ describe('httpEndpoint', () => {
       message: 'Internal server error',
     });
     expect(result.body).not.toMatch(/ECONNREFUSED|secret|\.js|at /);
-    expect(log).toHaveBeenCalledOnce();
-    const line = JSON.parse(String(log.mock.calls[0]?.[0]));
-    expect(line).toMatchObject({
-      level: 'ERROR',
-      requestId: context.awsRequestId,
-      tenantId: 'Tenant-9',
-      errorName: 'Error',
-    });
+    expect(lines).toEqual([
+      {
+        timestamp: expect.any(String),
+        level: 'ERROR',
+        requestId: context.awsRequestId,
+        tenantId: 'Tenant-9',
+        message: {
+          message: 'Request failed',
+          errorName: 'Error',
+          errorMessage: 'connect ECONNREFUSED 127.0.0.1:8000 at secret/internal/path.js',
+        },
+      },
+    ]);
   });
 
-  it('logs the header tenant when Lambda gave none', async () => {
-    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  it('leaves requestId and tenantId to the runtime instead of repeating them', async () => {
     const failing = httpEndpoint(async () => {
       throw new Error('boom');
     });
-    await failing(restEvent({ headers: { 'X-Tenant-Id': 'acme' } }), lambdaContext());
-    expect(JSON.parse(String(log.mock.calls[0]?.[0]))).toMatchObject({ tenantId: 'acme' });
+    const context = lambdaContext();
+    const { lines } = await captureLambdaLog(context, () => failing(restEvent(), context));
+    const message = lines[0]?.message as Record<string, unknown>;
+
+    expect(Object.keys(message).sort()).toEqual(['errorMessage', 'errorName', 'message']);
   });
 });
