@@ -35,7 +35,15 @@ export interface TenantCredentialBrokerSettings {
   minValiditySeconds: number;
 }
 
+/**
+ * Tenant sessions one authorizer environment keeps at most. In header mode anyone can name new
+ * tenant ids; without a bound a stream of them would grow the map for the environment's life.
+ * Beyond it the least recently used session goes (a later request for it assumes anew).
+ */
+export const MAX_CACHED_SESSIONS = 10_000;
+
 export class TenantCredentialBroker {
+  /** Map order is use order: the first entry is the least recently used. */
   private readonly sessions = new Map<string, Promise<TenantCredentials>>();
 
   constructor(
@@ -51,6 +59,11 @@ export class TenantCredentialBroker {
       const credentials = await cached.catch(() => undefined);
       const left = credentials === undefined ? 0 : Date.parse(credentials.expiration) - this.now();
       if (credentials !== undefined && left >= this.settings.minValiditySeconds * 1000) {
+        // Mark it recently used.
+        if (this.sessions.get(tenantId) === cached) {
+          this.sessions.delete(tenantId);
+          this.sessions.set(tenantId, cached);
+        }
         return credentials;
       }
     }
@@ -62,7 +75,13 @@ export class TenantCredentialBroker {
       assumed.catch(() => {
         if (this.sessions.get(tenantId) === assumed) this.sessions.delete(tenantId);
       });
+      this.sessions.delete(tenantId);
       this.sessions.set(tenantId, assumed);
+      while (this.sessions.size > MAX_CACHED_SESSIONS) {
+        const oldest = this.sessions.keys().next();
+        if (oldest.done === true) break;
+        this.sessions.delete(oldest.value);
+      }
       pending = assumed;
     }
     return pending;
