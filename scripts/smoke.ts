@@ -1,8 +1,11 @@
 /**
  * `npm run smoke -- <standard_url> <isolated_url>`: runs the original pattern's curl flow
- * against a deployed stack (or the local one) with fresh random tenant ids, and prints PASS or
- * FAIL per step. Without URLs it reads them from `terraform output -json` in the repo root.
- * Exit code 0 only when every step passes.
+ * against a deployed stack (or the local one) with fresh random tenant ids, then proves what the
+ * pattern claims from the `x-environment-id` every function returns (a random id made at init):
+ * concurrent requests of two tenants on /isolated never share an environment, a tenant's
+ * repeated calls reuse its environment, and /standard serves both tenants from shared ones.
+ * Prints PASS or FAIL per step; without URLs it reads them from `terraform output -json` in the
+ * repo root. Exit code 0 only when every step passes.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +22,7 @@ interface Answer {
   status: number;
   body: Record<string, unknown>;
   raw: string;
+  environmentId: string | null;
 }
 
 const get = async (url: string, tenantId?: string): Promise<Answer> => {
@@ -32,7 +36,12 @@ const get = async (url: string, tenantId?: string): Promise<Answer> => {
   } catch {
     // Left empty: the step fails on the body check and shows the raw text.
   }
-  return { status: response.status, body, raw };
+  return {
+    status: response.status,
+    body,
+    raw,
+    environmentId: response.headers.get('x-environment-id'),
+  };
 };
 
 const isolatedRaw = (counter: number, tenant: string) =>
@@ -104,6 +113,67 @@ export const runSmoke = async (urls: {
     invalid.status === 400 && invalid.body.error === 'InvalidTenantId',
     invalid,
   );
+  steps.push(...(await environmentSteps(urls, [tenantA, tenantB])));
+  return steps;
+};
+
+/** How many requests each tenant sends at once to /isolated: enough to need several environments. */
+const CONCURRENT = 8;
+
+const environmentsOf = (answers: readonly Answer[]): Set<string> =>
+  new Set(
+    answers.flatMap((answer) => (answer.environmentId === null ? [] : [answer.environmentId])),
+  );
+
+const describeEnvironments = (sets: Record<string, Set<string>>): string =>
+  Object.entries(sets)
+    .map(([name, ids]) => `${name}: ${[...ids].map((id) => id.slice(0, 8)).join(', ') || 'none'}`)
+    .join('; ');
+
+/** The isolation claims, proved from the environment ids the functions report. */
+const environmentSteps = async (
+  urls: { standardUrl: string; isolatedUrl: string },
+  [tenantA, tenantB]: readonly [string, string],
+): Promise<SmokeStep[]> => {
+  const steps: SmokeStep[] = [];
+  const burst = (tenant: string) =>
+    Array.from({ length: CONCURRENT }, () => get(urls.isolatedUrl, tenant));
+  const answers = await Promise.all([...burst(tenantA), ...burst(tenantB)]);
+  const ofA = environmentsOf(answers.slice(0, CONCURRENT));
+  const ofB = environmentsOf(answers.slice(CONCURRENT));
+  const shared = [...ofA].filter((id) => ofB.has(id));
+  const allAnswered = answers.every((answer) => answer.status === 200 && answer.environmentId);
+  steps.push({
+    name: `isolated: ${CONCURRENT} concurrent requests each of ${tenantA} and ${tenantB} never share an environment`,
+    pass: allAnswered && ofA.size > 0 && ofB.size > 0 && shared.length === 0,
+    detail: `${describeEnvironments({ [tenantA]: ofA, [tenantB]: ofB })}; shared: ${shared.length}`,
+  });
+
+  const repeated: Answer[] = [];
+  for (let i = 0; i < 3; i += 1) repeated.push(await get(urls.isolatedUrl, tenantA));
+  const reused = environmentsOf(repeated);
+  steps.push({
+    name: `isolated: ${tenantA}'s repeated calls reuse its own environments`,
+    pass:
+      repeated.every((answer) => answer.status === 200) &&
+      reused.size < repeated.length &&
+      [...reused].every((id) => ofA.has(id) && !ofB.has(id)),
+    detail: describeEnvironments({ [tenantA]: reused }),
+  });
+
+  const standard: Answer[] = [];
+  for (const tenant of [tenantA, tenantB, tenantA, tenantB]) {
+    standard.push(await get(urls.standardUrl, tenant));
+  }
+  const servedA = environmentsOf(standard.filter((_, i) => i % 2 === 0));
+  const servedB = environmentsOf(standard.filter((_, i) => i % 2 === 1));
+  steps.push({
+    name: 'standard: both tenants are served from shared environments',
+    pass:
+      standard.every((answer) => answer.status === 200) &&
+      [...servedA].some((id) => servedB.has(id)),
+    detail: describeEnvironments({ [tenantA]: servedA, [tenantB]: servedB }),
+  });
   return steps;
 };
 

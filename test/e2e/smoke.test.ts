@@ -18,7 +18,7 @@ describe('smoke flow against the local stack', () => {
   it('passes every step', async () => {
     const steps = await runSmoke({ standardUrl: cli.standardUrl, isolatedUrl: cli.isolatedUrl });
     expect(steps.filter((step) => !step.pass)).toEqual([]);
-    expect(steps).toHaveLength(7);
+    expect(steps).toHaveLength(10);
   });
 
   it('passes again with fresh tenants on the same stack', async () => {

@@ -80,6 +80,17 @@ describe.each(VARIANTS)('handlers (%s) against the embedded store', (variant) =>
     });
   });
 
+  it('names its environment in x-environment-id: the same on every call, another in a new one', async () => {
+    const again = await loadHandler('isolated', variant, { tableName, endpoint });
+    const id = async (handler: LoadedHandler) =>
+      (await callIsolated(handler, 'Tenant-E')).headers['x-environment-id'];
+
+    const first = await id(isolated);
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await id(isolated)).toBe(first);
+    expect(await id(again)).not.toBe(first);
+  });
+
   it('answers /standard without a tenant header with tenant_id null', async () => {
     const response = await callStandard(standard);
     expect(response.statusCode).toBe(200);

@@ -19,13 +19,20 @@ describe('httpEndpoint', () => {
     expect(okLogic).toHaveBeenCalledOnce();
   });
 
-  it('sets JSON, no-store and CORS headers', async () => {
+  it('sets JSON, no-store and CORS headers, and the environment id', async () => {
     const result = await httpEndpoint(okLogic)(restEvent(), lambdaContext());
     expect(result.headers).toEqual({
       'Content-Type': 'application/json',
       'Cache-Control': 'no-store',
       'Access-Control-Allow-Origin': '*',
+      'x-environment-id': expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
+  });
+
+  it('names the same environment on every answer, errors included', async () => {
+    const ok = await httpEndpoint(okLogic)(restEvent(), lambdaContext());
+    const refused = await httpEndpoint(okLogic)(restEvent({ method: 'POST' }), lambdaContext());
+    expect(refused.headers?.['x-environment-id']).toBe(ok.headers?.['x-environment-id']);
   });
 
   it.each(['POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'get'])(
