@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -252,6 +253,98 @@ export const rawRequest = (
     });
     request.on('error', reject);
     request.end(options.body);
+  });
+
+/**
+ * The HTTP/1.1 responses in bytes a server sent on one connection, in order: framed by
+ * Content-Length, chunked, or (the last one) by the end of the connection.
+ */
+export const parseRawResponses = (received: string): RawResponse[] => {
+  const responses: RawResponse[] = [];
+  let rest = received;
+  while (rest.startsWith('HTTP/')) {
+    const headEnd = rest.indexOf('\r\n\r\n');
+    if (headEnd === -1) break;
+    const [statusLine = '', ...lines] = rest.slice(0, headEnd).split('\r\n');
+    const headers: Record<string, string | string[] | undefined> = {};
+    for (const line of lines) {
+      const colon = line.indexOf(':');
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      const seen = headers[name];
+      headers[name] =
+        seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+    }
+    rest = rest.slice(headEnd + 4);
+    const status = Number(statusLine.split(' ')[1]);
+    let body = '';
+    if (status < 200) {
+      // An interim answer (100 Continue) has no body.
+    } else if (headers['transfer-encoding'] === 'chunked') {
+      for (;;) {
+        const sizeEnd = rest.indexOf('\r\n');
+        const size = Number.parseInt(rest.slice(0, sizeEnd), 16);
+        rest = rest.slice(sizeEnd + 2);
+        if (!(size > 0)) {
+          rest = rest.slice(rest.indexOf('\r\n') + 2);
+          break;
+        }
+        body += rest.slice(0, size);
+        rest = rest.slice(size + 2);
+      }
+    } else if (headers['content-length'] !== undefined) {
+      const length = Number(headers['content-length']);
+      body = rest.slice(0, length);
+      rest = rest.slice(length);
+    } else {
+      body = rest;
+      rest = '';
+    }
+    responses.push({ status, headers, body });
+  }
+  return responses;
+};
+
+export interface RawExchange {
+  /** Every byte the server sent, as Latin-1 text. */
+  received: string;
+  /** The responses in it, in order (parseRawResponses). */
+  responses: RawResponse[];
+  /** The server closed the connection; false when the helper gave up after `waitMs`. */
+  closedByServer: boolean;
+}
+
+/**
+ * Writes `bytes` on a new TCP connection to the URL's host and port, exactly as given (nothing
+ * an HTTP client would add, fix or merge), then reads until the server closes the connection or
+ * `waitMs` passes. `halfClose` sends FIN after the bytes, as `printf ... | nc -N` does.
+ */
+export const rawSocket = (
+  url: string,
+  bytes: string | Buffer,
+  options: { halfClose?: boolean; waitMs?: number } = {},
+): Promise<RawExchange> =>
+  new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    let closedByServer = true;
+    const timer = setTimeout(() => {
+      closedByServer = false;
+      socket.destroy();
+    }, options.waitMs ?? 10_000);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // A reset after the answer still leaves what was received.
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') reject(error);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const received = Buffer.concat(chunks).toString('latin1');
+      resolve({ received, responses: parseRawResponses(received), closedByServer });
+    });
+    socket.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
+    if (options.halfClose === true) socket.end();
   });
 
 /** Polls until `probe` returns a value (output arrives on its own schedule), or fails. */

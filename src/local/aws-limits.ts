@@ -49,6 +49,20 @@ export const ROLE_CHAINING_SESSION_SECONDS = { min: 900, max: 3600 } as const;
 export const REST_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 /**
+ * "Total combined size of all header values": 10,240 bytes for a REST API (the HTTP API row
+ * counts the request line too; the REST row names header values only). Not adjustable.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
+ */
+export const REST_MAX_HEADER_VALUES_BYTES = 10_240;
+
+/**
+ * "Length, in characters, of the URL for a regional API": 10,240 (8,192 for an edge-optimized
+ * API; main.tf deploys a REGIONAL one). Not adjustable.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
+ */
+export const REST_REGIONAL_MAX_URL_CHARACTERS = 10_240;
+
+/**
  * Integration timeout: 50 ms to 29 s by default for REST APIs (Regional APIs may raise it).
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
  */

@@ -1,14 +1,33 @@
 /**
  * `npm start`: the whole API on 127.0.0.1 with real per-tenant execution environments.
- * Mistakes (a bad flag, a port in use) are one line on stderr and exit code 1; Ctrl-C or SIGTERM
- * lets requests in flight finish, flushes the store and exits 0.
+ * Mistakes (a bad flag, a port in use, a data dir another npm start uses) are one line on stderr
+ * and exit code 1; Ctrl-C or SIGTERM closes idle and stalled connections, lets requests in flight
+ * finish (for at most the bound the stop message names), flushes the store and exits 0.
  */
 import { FUNCTIONS, ROUTE_KEYS } from './lambda/functions.js';
 import { silenceSdkNodeVersionWarning } from './lambda/sdk-node-warning.js';
 import { type LocalStack, StartError, startLocalStack } from './local-stack.js';
-import { type LocalOptions, OptionsError, parseOptions, USAGE } from './options.js';
+import {
+  type LocalOptions,
+  OptionsError,
+  parseOptions,
+  TERRAFORM_DEFAULTS,
+  USAGE,
+} from './options.js';
 
 silenceSdkNodeVersionWarning();
+
+/**
+ * The functions run on Lambda's `lambda_runtime`; locally they run on this Node. Say once when
+ * the major versions differ, since a difference in Node itself would then go unnoticed here.
+ */
+const runtimeMismatch = (): string | undefined => {
+  const runtimeMajor = /^nodejs(\d+)\.x$/.exec(TERRAFORM_DEFAULTS.lambdaRuntime)?.[1];
+  const localMajor = process.versions.node.split('.')[0];
+  return runtimeMajor === undefined || runtimeMajor === localMajor
+    ? undefined
+    : `warning: Node.js ${process.versions.node} runs the functions here; lambda_runtime is ${TERRAFORM_DEFAULTS.lambdaRuntime}`;
+};
 
 const out = {
   stdout: (line: string) => process.stdout.write(`${line}\n`),
@@ -100,6 +119,8 @@ const main = async (): Promise<void> => {
     throw error;
   }
   for (const line of await banner(stack, options)) out.stdout(line);
+  const mismatch = runtimeMismatch();
+  if (mismatch !== undefined) out.stderr(mismatch);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -109,7 +130,9 @@ const main = async (): Promise<void> => {
       process.exit(130);
     }
     stopping = true;
-    out.stdout(`${signal}: finishing requests in flight, then stopping…`);
+    out.stdout(
+      `${signal}: closing idle and stalled connections, finishing requests in flight (at most ${stack.shutdownBoundMs / 1000} s), then stopping…`,
+    );
     stack.close().then(
       () => {
         out.stdout('stopped');

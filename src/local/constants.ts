@@ -17,8 +17,18 @@ export const LOCAL_REGION = 'us-east-1';
 /** The documentation account id AWS itself uses in examples. */
 export const LOCAL_ACCOUNT_ID = '123456789012';
 
-/** The REST API id in ARNs and events (`aws_api_gateway_rest_api.id` in AWS). */
-export const LOCAL_API_ID = 'local000000';
+/**
+ * The REST API id in ARNs and events (`aws_api_gateway_rest_api.id` in AWS): ten lower-case
+ * alphanumerics, like `puhdx84jy9`.
+ */
+export const LOCAL_API_ID = 'local00000';
+
+/**
+ * `requestContext.deploymentId`: the id of the deployment a stage serves (six lower-case
+ * alphanumerics, like `v99qix`). The local stack serves one deployment per run of the same code,
+ * so the id is the same every time.
+ */
+export const LOCAL_DEPLOYMENT_ID = 'local0';
 
 /** What Terraform's `var.prefix` is for the local stack: functions are `local-<key>`. */
 export const LOCAL_PREFIX = 'local';

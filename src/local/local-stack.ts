@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { AuthorizerConfig } from '../config/authorizer-config.js';
-import { ROLE_CHAINING_SESSION_SECONDS } from './aws-limits.js';
+import { LAMBDA_INIT_TIMEOUT_MS, ROLE_CHAINING_SESSION_SECONDS } from './aws-limits.js';
 import { startJwksServer } from './cognito/jwks-server.js';
 import {
   LOCAL_CLIENT_ID,
@@ -17,6 +17,7 @@ import {
 } from './cognito/local-issuer.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_HOST, LOCAL_PREFIX } from './constants.js';
 import {
+  DataDirInUseError,
   type EmbeddedDynamoDb,
   localStoreClient,
   startEmbeddedDynamoDb,
@@ -26,6 +27,7 @@ import { refusalsFor } from './gateway/answers.js';
 import { AUTHORIZER_MAX_ENVIRONMENTS, RouteAuthorizer } from './gateway/authorizer.js';
 import { formatFunctionLine } from './gateway/request-log.js';
 import { createGateway } from './gateway/server.js';
+import { StageThrottle } from './gateway/throttle.js';
 import {
   AUTHORIZER_FUNCTION,
   bundlePath,
@@ -54,9 +56,31 @@ export interface LocalStack {
   functionNames: string[];
   /** The local token issuer, in jwt mode. */
   issuer: LocalIssuer | undefined;
-  /** Stops taking requests, lets those in flight finish, stops environments, flushes the store. */
+  /** How long `close` waits at most for the requests being answered (see shutdownBoundMs). */
+  shutdownBoundMs: number;
+  /**
+   * Stops taking requests, closes idle and stalled connections at once, lets the requests being
+   * answered finish (for at most `shutdownBoundMs`), stops environments, flushes the store.
+   */
   close(): Promise<void>;
 }
+
+/** What the gateway needs beyond the longest invoke: its own steps, and writing the answer. */
+const SHUTDOWN_MARGIN_MS = 2_000;
+
+/**
+ * The longest a request can still take once its body is in, which bounds how long a shutdown
+ * waits: the authorizer (where there is one) runs first, an init of at most the init limit and
+ * an invoke of at most the function timeout; then the integration, whose answer API Gateway
+ * gives by the integration timeout at the latest; plus a margin. Only an authorizer invoke that
+ * first waits for an environment (at the environment cap) can take longer; it is cut at the bound.
+ */
+export const shutdownBoundMs = (
+  options: Pick<LocalOptions, 'authorizer' | 'timeoutMs' | 'integrationTimeoutMs'>,
+): number =>
+  (options.authorizer ? LAMBDA_INIT_TIMEOUT_MS + options.timeoutMs : 0) +
+  options.integrationTimeoutMs +
+  SHUTDOWN_MARGIN_MS;
 
 export const startLocalStack = async (
   options: LocalOptions,
@@ -78,6 +102,12 @@ export const startLocalStack = async (
   const store = await (options.storeEndpoint === undefined
     ? startEmbeddedDynamoDb({ dataDir, table, threadUrl: entries.storeThread }).catch(
         (error: unknown) => {
+          if (error instanceof DataDirInUseError) {
+            const pid = error.holderPid === undefined ? '' : ` (pid ${error.holderPid})`;
+            throw new StartError(
+              `the data dir ${options.dataDir} is in use by another npm start${pid}: stop it, or use --data-dir <another dir> or --in-memory`,
+            );
+          }
           const reason = error instanceof Error ? error.message : String(error);
           throw new StartError(`the store could not start in ${dataDir ?? 'memory'}: ${reason}`);
         },
@@ -142,6 +172,7 @@ export const startLocalStack = async (
     : undefined;
   const gateway = createGateway({
     stage: options.stage,
+    throttle: new StageThrottle(options.throttle),
     lambda,
     integrationTimeoutMs: options.integrationTimeoutMs,
     identity: options.identity,
@@ -200,14 +231,16 @@ export const startLocalStack = async (
     table,
     functionNames: functionKeys.map((key) => functionName(LOCAL_PREFIX, key)),
     issuer,
+    shutdownBoundMs: shutdownBoundMs(options),
     close: () => {
       closed ??= (async () => {
-        gateway.closing();
-        const stopped = new Promise<void>((done) => gateway.server.close(() => done()));
-        gateway.server.closeIdleConnections();
-        await gateway.drained();
-        gateway.server.closeAllConnections();
-        await stopped;
+        const boundMs = shutdownBoundMs(options);
+        const { cutAtBound } = await gateway.shutdown(boundMs);
+        if (cutAtBound > 0) {
+          out.stderr(
+            `${cutAtBound} connection(s) still unanswered after ${boundMs / 1000} s were closed`,
+          );
+        }
         await stopBackends();
       })();
       return closed;

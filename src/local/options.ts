@@ -43,6 +43,8 @@ export interface LocalOptions {
   tenantScopedCredentials: boolean;
   /** How long an authorizer answer is cached per identity value (`authorizer_cache_ttl_seconds`). */
   authorizerCacheTtlMs: number;
+  /** The stage's throttling (`throttling_rate_limit`, `throttling_burst_limit`); 0 = off. */
+  throttle: { rate: number; burst: number };
   /** An external DynamoDB endpoint instead of the embedded store (the table is created there). */
   storeEndpoint: string | undefined;
   help: boolean;
@@ -62,6 +64,9 @@ export const TERRAFORM_DEFAULTS = {
   lambdaTimeoutSeconds: 10,
   lambdaMemorySizeMb: 256,
   authorizerCacheTtlSeconds: 60,
+  lambdaRuntime: 'nodejs22.x',
+  throttlingRateLimit: 50,
+  throttlingBurstLimit: 100,
 } as const;
 
 /** One command-line flag, as `--help` and the README's flag table list it. */
@@ -118,6 +123,16 @@ export const FLAGS: readonly FlagDoc[] = [
     flag: 'memory',
     value: '<MB>',
     description: `memory per environment, caps its heap (default ${TERRAFORM_DEFAULTS.lambdaMemorySizeMb}, ${LAMBDA_MEMORY_MB.min}-${LAMBDA_MEMORY_MB.max})`,
+  },
+  {
+    flag: 'throttle-rate',
+    value: '<rps>',
+    description: `stage throttling, steady requests per second per method (default ${TERRAFORM_DEFAULTS.throttlingRateLimit}; 0 turns throttling off)`,
+  },
+  {
+    flag: 'throttle-burst',
+    value: '<n>',
+    description: `stage throttling, burst per method (default ${TERRAFORM_DEFAULTS.throttlingBurstLimit}; 0 turns throttling off)`,
   },
   { flag: 'help', description: 'this text' },
   {
@@ -184,6 +199,18 @@ const integer = (
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
     throw new OptionsError(`--${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+};
+
+/** A request rate: a non-negative number (API Gateway accepts fractions, e.g. 0.5). */
+const rate = (name: string, raw: string | undefined, fallback: number): number => {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1_000_000) {
+    throw new OptionsError(
+      `--${name} must be a number of requests per second, 0 or more (got "${raw}")`,
+    );
   }
   return value;
 };
@@ -332,6 +359,16 @@ export const parseOptions = (
     tenantScopedCredentials,
     // Whole seconds, as variables.tf validates authorizer_cache_ttl_seconds.
     authorizerCacheTtlMs: ttlSeconds * 1000,
+    throttle: {
+      rate: rate('throttle-rate', text('throttle-rate'), TERRAFORM_DEFAULTS.throttlingRateLimit),
+      burst: integer(
+        'throttle-burst',
+        text('throttle-burst'),
+        TERRAFORM_DEFAULTS.throttlingBurstLimit,
+        0,
+        1_000_000,
+      ),
+    },
     storeEndpoint: storeEndpoint?.replace(/\/$/, ''),
     help: values.help === true,
   };

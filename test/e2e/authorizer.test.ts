@@ -172,7 +172,7 @@ describe('local stack tenant id authorizer (fixture bundle)', () => {
       principalId: 'ctx-a',
       tenantId: 'ctx-a',
       eventType: 'REQUEST',
-      methodArn: 'arn:aws:execute-api:us-east-1:123456789012:local000000/dev/GET/isolated',
+      methodArn: 'arn:aws:execute-api:us-east-1:123456789012:local00000/dev/GET/isolated',
     });
     expect(typeof authorizer.integrationLatency).toBe('number');
     // Its own environment: not the function's.

@@ -18,10 +18,13 @@ import {
   type RawResponse,
   type RunningCli,
   rawRequest,
+  rawSocket,
   startCli,
 } from '../../scripts/lib/local-cli.js';
 import { tableName } from '../../src/local/dynamodb/table.js';
-import { INTERNAL_SERVER_ERROR_BODY } from '../../src/local/gateway/answers.js';
+import { BAD_REQUEST, INTERNAL_SERVER_ERROR_BODY } from '../../src/local/gateway/answers.js';
+import { shutdownBoundMs } from '../../src/local/local-stack.js';
+import { parseOptions } from '../../src/local/options.js';
 import { FIXTURE_FUNCTIONS } from '../support/fixture-functions.js';
 
 const TABLE = tableName('local');
@@ -194,7 +197,8 @@ describe('local stack faults', () => {
 
   it('loses no acknowledged write on SIGTERM under load', async () => {
     const dataDir = temporaryDir();
-    const cli = await startCli(['--data-dir', dataDir]);
+    // The load is the point, not the stage's throttling.
+    const cli = await startCli(['--data-dir', dataDir, '--throttle-rate', '0']);
     const acked = new Map<string, number[]>();
     let refusedAfterStop = 0;
     let stopping = false;
@@ -256,6 +260,81 @@ describe('local stack faults', () => {
     }
   }, 120_000);
 
+  it('stops on SIGTERM at once for stalled and idle clients, finishing the request in flight', async () => {
+    const cli = await startCli(['--in-memory'], { functionsDir: FIXTURE_FUNCTIONS });
+    const { hostname, port, pathname } = new URL(cli.isolatedUrl);
+    /** A raw connection, and when the server closed it and what it sent before. */
+    const open = (bytes: string) => {
+      const socket = connect(Number(port), hostname);
+      const received: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => received.push(chunk));
+      socket.on('error', () => undefined);
+      const closed = new Promise<{ at: number; received: string }>((resolve) =>
+        socket.on('close', () =>
+          resolve({ at: Date.now(), received: Buffer.concat(received).toString('latin1') }),
+        ),
+      );
+      socket.write(bytes);
+      return { socket, closed };
+    };
+    try {
+      // Content-Length 10 and two bytes: without a bound, Node's 300 s request timeout.
+      const stalledBody = open(
+        `GET ${pathname} HTTP/1.1\r\nHost: local\r\nx-tenant-id: stalled\r\nContent-Length: 10\r\n\r\nab`,
+      );
+      const halfHead = open(`GET ${pathname} HTTP/1.1\r\nHost: local\r\nx-tenant-id: st`);
+      // A keep-alive connection whose answer is out: idle.
+      const idle = open(`GET ${pathname} HTTP/1.1\r\nHost: local\r\nx-tenant-id: idle\r\n\r\n`);
+      await eventually(
+        () => (cli.stdout.some((line) => line.includes('tenant="idle"')) ? true : undefined),
+        'the idle connection answered',
+      );
+      const inFlight = get(`${cli.isolatedUrl}?action=logsleep&ms=1500&tag=bounded`, 'in-flight');
+      await eventually(
+        () => (cli.stdout.some((line) => line.endsWith('started bounded')) ? true : undefined),
+        'the request in flight to start',
+      );
+
+      const signalled = Date.now();
+      const exited = cli.stop('SIGTERM');
+      const [stalled, half, idleClosed, answer, code] = await Promise.all([
+        stalledBody.closed,
+        halfHead.closed,
+        idle.closed,
+        inFlight,
+        exited,
+      ]);
+      const stoppedAfterMs = Date.now() - signalled;
+
+      // Closed at once, without an answer: their requests never ran.
+      for (const closed of [stalled, half]) {
+        expect(closed.received).toBe('');
+        expect(closed.at - signalled).toBeLessThan(1_000);
+      }
+      expect(idleClosed.at - signalled).toBeLessThan(1_000);
+      expect(idleClosed.received).toMatch(/^HTTP\/1\.1 200 /);
+      // The request in flight finishes, and closes its connection.
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toEqual({ slept: true });
+      expect(code).toBe(0);
+      expect(stoppedAfterMs).toBeLessThan(10_000);
+      const bound = shutdownBoundMs(parseOptions([], {}));
+      expect(cli.stdout).toContain(
+        `SIGTERM: closing idle and stalled connections, finishing requests in flight (at most ${bound / 1000} s), then stopping…`,
+      );
+      expect(
+        cli.stdout.filter((line) =>
+          line.includes('connection closed by the shutdown before the whole request arrived'),
+        ),
+      ).toHaveLength(1);
+      console.info(
+        `SIGTERM with stalled clients: stopped after ${stoppedAfterMs} ms (bound ${bound / 1000} s)`,
+      );
+    } finally {
+      await cli.stop('SIGKILL');
+    }
+  }, 60_000);
+
   describe('with the fixture functions', () => {
     let cli: RunningCli;
 
@@ -265,6 +344,31 @@ describe('local stack faults', () => {
 
     afterAll(async () => {
       await cli.stop('SIGKILL');
+    });
+
+    it('answers a slow request pipelined ahead of garbage before refusing the garbage', async () => {
+      const path = `${new URL(cli.isolatedUrl).pathname}?action=sleep&ms=700`;
+      const slow = `GET ${path} HTTP/1.1\r\nHost: local\r\nx-tenant-id: pipelined-slow\r\n\r\n`;
+
+      const garbage = await rawSocket(cli.isolatedUrl, `${slow}\x00\x01 not http\r\n\r\n`);
+      // A chunked body broken halfway: that request never runs, the one before it is answered.
+      const brokenChunk = await rawSocket(
+        cli.isolatedUrl,
+        `${slow}GET ${path} HTTP/1.1\r\nHost: local\r\nx-tenant-id: broken\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n`,
+      );
+
+      for (const { responses, closedByServer } of [garbage, brokenChunk]) {
+        expect(responses.map((response) => response.status)).toEqual([200, 400]);
+        expect(JSON.parse(responses[0]?.body ?? '')).toEqual({ slept: true });
+        expect(responses[1]?.body).toBe(BAD_REQUEST.body);
+        expect(closedByServer).toBe(true);
+      }
+      // Its log line says that it never got its whole body (status 0: nothing was sent for it).
+      const broken = await eventually(
+        () => cli.stdout.find((line) => line.includes('tenant="broken"')),
+        'the log line of the request with the broken body',
+      );
+      expect(broken).toMatch(/ 0 \d+ms .*client went away before sending its whole request/);
     });
 
     it('keeps serving other tenants while an environment crashes', async () => {

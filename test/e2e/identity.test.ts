@@ -167,10 +167,11 @@ describe('local stack with --identity jwt', () => {
       }
 
       expect(answers.map(({ label, status }) => ({ label, status }))).toEqual(
-        forged.map(({ label, expected }) => ({ label, status: expected })),
+        forged.map(({ label, expected, gateway }) => ({ label, status: gateway ?? expected })),
       );
       for (const { status, body, response } of answers) {
         expect(response.headers['content-type']).toBe('application/json');
+        if (status === 431) continue;
         expect(body).toBe(
           status === 401 ? TOKEN_UNAUTHORIZED.body : tokenAccessDenied(LOCAL_TENANT_CLAIM).body,
         );

@@ -49,6 +49,9 @@ describe('local stack tenant isolation', () => {
   beforeAll(async () => {
     cli = await startCli([
       '--in-memory',
+      // Load beyond the stage's 50 rps and burst of 100 is the point here, not throttling.
+      '--throttle-rate',
+      '0',
       '--max-environments',
       '64',
       // 1,000 requests at once queue for environments on a busy 2-core machine (AWS would start

@@ -1,7 +1,13 @@
-/** Starting and stopping `npm start`: flags, a busy port, and a clean stop on SIGTERM. */
+/**
+ * Starting and stopping `npm start`: flags, a busy port, a data dir in use, and a clean stop on
+ * SIGTERM.
+ */
 
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventually, runCli, startCli } from '../../scripts/lib/local-cli.js';
 import { FIXTURE_FUNCTIONS } from '../support/fixture-functions.js';
@@ -55,6 +61,31 @@ describe('npm start lifecycle', () => {
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(`the store at http://127.0.0.1:${port} cannot be used`);
+  });
+
+  it('refuses a data dir another npm start uses in one line with exit code 1', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'local-lifecycle-'));
+    const first = await startCli(['--data-dir', dataDir], { functionsDir: FIXTURE_FUNCTIONS });
+    try {
+      const second = await runCli(['--data-dir', dataDir, '--port', '0']);
+
+      expect(second.code).toBe(1);
+      expect(second.stderr.trim().split('\n')).toHaveLength(1);
+      // Linux lists the process holding LevelDB's lock in /proc/locks; where no such list is
+      // kept, the message names no pid.
+      const locksListed =
+        existsSync('/proc/locks') && readFileSync('/proc/locks', 'utf8').trim() !== '';
+      const holder = locksListed ? ` (pid ${first.pid})` : '';
+      expect(second.stderr.trim()).toBe(
+        `npm start: the data dir ${dataDir} is in use by another npm start${holder}: stop it, or use --data-dir <another dir> or --in-memory`,
+      );
+      // The first one keeps serving, its store untouched.
+      const answer = await fetch(first.standardUrl);
+      expect(answer.status).toBe(200);
+    } finally {
+      await first.stop('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('prints its usage with --help and exits 0', async () => {

@@ -27,6 +27,11 @@ export interface ForgedCase {
   authorization: string | string[] | undefined;
   /** What the edge must answer: 401 (no or bad token) or 403 (no acceptable tenant). */
   expected: 401 | 403;
+  /**
+   * What the gateway answers before the authorizer runs, where a request quota applies first
+   * (the 10,240-byte total of header values: 431, the status the local stack chooses).
+   */
+  gateway?: 431;
 }
 
 const now = (): number => Math.floor(Date.now() / 1000);
@@ -142,6 +147,7 @@ export const tokenFactory = (issuerKey: JWK, claims: TokenClaims) => {
           ),
         ),
         expected: 401,
+        gateway: 431,
       },
       { label: 'no Bearer prefix', authorization: genuine, expected: 401 },
       { label: 'a lower-case scheme', authorization: `bearer ${genuine}`, expected: 401 },

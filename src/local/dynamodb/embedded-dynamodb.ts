@@ -4,7 +4,8 @@
  * another core than the gateway. The handlers reach it through the SDK's standard
  * `AWS_ENDPOINT_URL_DYNAMODB` setting, so they run the same code path as in AWS.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../constants.js';
@@ -21,6 +22,8 @@ export type ToStoreThread = { type: 'close' };
 export type FromStoreThread =
   | { type: 'listening'; port: number }
   | { type: 'failed'; reason: string }
+  /** Another process holds the data directory's LevelDB lock. */
+  | { type: 'in-use' }
   /** LevelDB is closed (and flushed): the thread ends next. */
   | { type: 'closed'; error?: string };
 
@@ -29,6 +32,51 @@ export interface EmbeddedDynamoDb {
   /** Stops the server and closes LevelDB, which flushes everything written to disk. */
   close(): Promise<void>;
 }
+
+/** The data directory is another process's: LevelDB lets one process open it at a time. */
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
+
+  constructor(
+    readonly dataDir: string,
+    /** The process holding the lock, where the system tells (Linux); else undefined. */
+    readonly holderPid: number | undefined,
+  ) {
+    super(
+      `${dataDir} is in use by another process${holderPid === undefined ? '' : ` (pid ${holderPid})`}`,
+    );
+  }
+}
+
+/** `1: POSIX  ADVISORY  WRITE 12345 fe:00:2213577 0 EOF`: pid, then device (hex) and inode. */
+const PROC_LOCKS_LINE = /^\d+:\s+POSIX\s+\S+\s+\S+\s+(\d+)\s+([0-9a-f]+):([0-9a-f]+):(\d+)\s/;
+
+/**
+ * The process holding the fcntl lock LevelDB takes on `<dir>/LOCK`, from Linux's list of file
+ * locks (proc(5), /proc/locks). Undefined where there is no such list or no entry for the file.
+ * https://man7.org/linux/man-pages/man5/proc_locks.5.html
+ */
+const lockHolderPid = (dir: string): number | undefined => {
+  try {
+    const { ino, dev } = statSync(join(dir, 'LOCK'));
+    // Linux's dev_t: the major number in bits 8-19, the minor one in bits 0-7 and 20-31.
+    const major = Math.floor(dev / 0x100) & 0xfff;
+    const minor = (dev & 0xff) | (Math.floor(dev / 0x1000) & 0xfff00);
+    for (const line of readFileSync('/proc/locks', 'utf8').split('\n')) {
+      const [, pid, lockMajor, lockMinor, inode] = PROC_LOCKS_LINE.exec(line) ?? [];
+      if (
+        Number(inode) === ino &&
+        Number.parseInt(lockMajor ?? '', 16) === major &&
+        Number.parseInt(lockMinor ?? '', 16) === minor
+      ) {
+        return Number(pid);
+      }
+    }
+  } catch {
+    // No /proc/locks (not Linux) or no LOCK file: the holder stays unknown.
+  }
+  return undefined;
+};
 
 export const localStoreClient = (endpoint: string): DynamoDBClient =>
   new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -73,6 +121,9 @@ export const startEmbeddedDynamoDb = async (options: {
   const listening = await next();
   if (listening.type !== 'listening') {
     await worker.terminate();
+    if (listening.type === 'in-use' && options.dataDir !== undefined) {
+      throw new DataDirInUseError(options.dataDir, lockHolderPid(options.dataDir));
+    }
     throw new Error(listening.type === 'failed' ? listening.reason : 'the store did not start');
   }
   const endpoint = `http://127.0.0.1:${listening.port}`;

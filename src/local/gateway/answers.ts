@@ -27,7 +27,13 @@ export const GATEWAY_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',
 };
 
-/** MISSING_AUTHENTICATION_TOKEN: no resource/method matches (REST answers 403, not 404). */
+/**
+ * MISSING_AUTHENTICATION_TOKEN: no resource/method matches (REST answers 403, not 404): "including
+ * the cases when the client attempts to invoke an unsupported API method or resource". Methods
+ * are case-sensitive (RFC 9110, section 9.1), so `get`, an unknown `FOO` and CONNECT are
+ * unsupported methods too.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+ */
 export const MISSING_AUTHENTICATION_TOKEN: GatewayAnswer = {
   statusCode: 403,
   errorType: 'MissingAuthenticationTokenException',
@@ -44,6 +50,19 @@ export const FORBIDDEN: GatewayAnswer = {
   errorType: 'ForbiddenException',
   body: '{"message":"Forbidden"}',
   responseType: 'DEFAULT_4XX',
+};
+
+/**
+ * THROTTLED: the stage's rate or burst for the method is used up (default status 429). The
+ * body is the DEFAULT_4XX template's `{"message":$context.error.messageString}`.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
+ */
+export const THROTTLED: GatewayAnswer = {
+  statusCode: 429,
+  errorType: 'TooManyRequestsException',
+  body: '{"message":"Too Many Requests"}',
+  responseType: 'THROTTLED',
 };
 
 /** BAD_REQUEST_PARAMETERS: the method's request validator found a required header missing. */
@@ -64,6 +83,43 @@ export const REQUEST_TOO_LARGE: GatewayAnswer = {
   body: '{"message":"Request Too Long"}',
   responseType: 'REQUEST_TOO_LARGE',
 };
+
+/*
+ * Requests refused for their framing, before any route is looked at. API Gateway documents the
+ * limits (aws-limits.ts) but not its answers to them, so these are the local stack's choice:
+ * the status that HTTP defines for the case (RFC 9110, section 15.5) and its reason phrase as the
+ * message, in JSON like every other answer here. They are no gateway responses of main.tf, so
+ * they carry none of its headers. x-amzn-ErrorType is BadRequestException for all of them.
+ * https://www.rfc-editor.org/rfc/rfc9110#section-15.5
+ */
+const localRefusal = (statusCode: number, message: string): GatewayAnswer => ({
+  statusCode,
+  errorType: 'BadRequestException',
+  body: JSON.stringify({ message }),
+});
+
+/** Bytes that are not an HTTP/1.1 request, or an HTTP/1.1 request without a Host header. */
+export const BAD_REQUEST = localRefusal(400, 'Bad Request');
+
+/**
+ * Header values over the REST quota (REST_MAX_HEADER_VALUES_BYTES), or a request line and
+ * headers over Node's own bound (16 KB, `maxHeaderSize`), which Node refuses before any handler.
+ */
+export const REQUEST_HEADER_FIELDS_TOO_LARGE = localRefusal(431, 'Request Header Fields Too Large');
+
+/**
+ * A URL over the REST quota (REST_REGIONAL_MAX_URL_CHARACTERS). The status is the one AWS names
+ * for its other URL limit: "the API client receives a 414 Request URI too long response" when a
+ * method ARN outgrows 1600 bytes.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+ */
+export const URI_TOO_LONG = localRefusal(414, 'URI Too Long');
+
+/** An `Expect` other than 100-continue, which is the only expectation HTTP/1.1 defines. */
+export const EXPECTATION_FAILED = localRefusal(417, 'Expectation Failed');
+
+/** A request that did not arrive whole within Node's `requestTimeout` (300 s). */
+export const REQUEST_TIMEOUT = localRefusal(408, 'Request Timeout');
 
 /**
  * "API Gateway treats all invocation and function errors as internal errors. If the Lambda API

@@ -61,26 +61,33 @@ export const methodArn = (parts: {
 
 /**
  * The REQUEST authorizer event for a request, from the proxy event the integration would get:
- * the same headers, query string, path and request context, plus `type` and `methodArn`.
+ * the same headers, query string, path and request context, plus `type` and `methodArn`, and no
+ * body. Where the proxy event has null for a map with no entries, this event has `{}`, as API
+ * Gateway sends it (the REQUEST samples in test/support/event-samples: query string, path
+ * parameters and stage variables are `{}`, the proxy event's are null).
  */
 export const authorizerEvent = (
   event: APIGatewayProxyEvent,
   arn: string,
-): APIGatewayRequestAuthorizerEvent => ({
-  type: 'REQUEST',
-  methodArn: arn,
-  resource: event.resource,
-  path: event.path,
-  httpMethod: event.httpMethod,
-  headers: event.headers,
-  multiValueHeaders: event.multiValueHeaders,
-  queryStringParameters: event.queryStringParameters,
-  multiValueQueryStringParameters: event.multiValueQueryStringParameters,
-  pathParameters: event.pathParameters,
-  stageVariables: event.stageVariables,
-  // Before authorization there is no authorizer context yet.
-  requestContext: { ...event.requestContext, authorizer: undefined },
-});
+): APIGatewayRequestAuthorizerEvent => {
+  // Before authorization there is no authorizer context: no `authorizer` key at all.
+  const { authorizer: _none, ...requestContext } = event.requestContext;
+  return {
+    type: 'REQUEST',
+    methodArn: arn,
+    resource: event.resource,
+    path: event.path,
+    httpMethod: event.httpMethod,
+    headers: event.headers ?? {},
+    multiValueHeaders: event.multiValueHeaders ?? {},
+    queryStringParameters: event.queryStringParameters ?? {},
+    multiValueQueryStringParameters: event.multiValueQueryStringParameters ?? {},
+    pathParameters: event.pathParameters ?? {},
+    stageVariables: event.stageVariables ?? {},
+    // @types/aws-lambda declares `authorizer` required (as undefined) here.
+    requestContext: requestContext as APIGatewayRequestAuthorizerEvent['requestContext'],
+  };
+};
 
 const asList = (value: unknown): unknown[] | undefined => {
   if (typeof value === 'string') return [value];

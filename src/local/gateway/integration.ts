@@ -55,6 +55,13 @@ const integrationResult = (outcome: LambdaInvokeOutcome): IntegrationResult => {
 /**
  * Invokes a route's function and answers as API Gateway would, or with INTEGRATION_TIMEOUT once
  * `timeoutMs` has passed. `tenantId` is the `X-Amz-Tenant-Id` the integration sends.
+ *
+ * At the timeout the invoke is cancelled. An invoke still queued for an environment (behind the
+ * local environment cap) then never runs: otherwise it would run later and write, although the
+ * client was told that its request failed. AWS has no such queue, it would have started an
+ * environment at once. An invoke that already runs in an environment is not stopped, as in AWS:
+ * API Gateway's timeout ends the wait for the answer, not the Lambda invocation, which runs to
+ * its end (or to the function timeout) and whose result is dropped.
  */
 export const invokeIntegration = async (
   lambda: LambdaService,
@@ -64,15 +71,17 @@ export const invokeIntegration = async (
   timeoutMs: number,
 ): Promise<IntegrationResult> => {
   let timer: NodeJS.Timeout | undefined;
+  const cancel = new AbortController();
   const timedOut = new Promise<IntegrationResult>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ answer: INTEGRATION_TIMEOUT, failure: 'integration timeout' }),
-      timeoutMs,
-    );
+    timer = setTimeout(() => {
+      // The answer first, so that it wins the race over the cancelled invoke's own outcome.
+      resolve({ answer: INTEGRATION_TIMEOUT, failure: 'integration timeout' });
+      cancel.abort();
+    }, timeoutMs);
   });
   try {
     return await Promise.race([
-      lambda.invoke(functionKey, tenantId, event).then(integrationResult),
+      lambda.invoke(functionKey, tenantId, event, cancel.signal).then(integrationResult),
       timedOut,
     ]);
   } finally {

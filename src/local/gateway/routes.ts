@@ -1,7 +1,13 @@
 /**
  * The routes of the Terraform API: `GET /<key>` for every function of the table that is a
  * route, each with a CORS `OPTIONS` method, under one stage. Matching is exact and
- * case-sensitive, as API Gateway's is.
+ * case-sensitive, as API Gateway's is, except for one trailing slash: REST APIs route
+ * `/dev/isolated/` as `/dev/isolated` (a resource path part cannot end in a slash, and a request
+ * with one reaches the resource without it), as an AWS maintainer showed against execute-api and
+ * AWS Powertools confirmed for REST and HTTP APIs:
+ * https://github.com/aws/chalice/issues/65 (jamesls, 2016-07-28)
+ * https://github.com/aws-powertools/powertools-lambda-python/issues/1552
+ * Only one slash is dropped: `/dev/isolated//` matches nothing (an assumption).
  */
 import { ROUTE_KEYS, type RouteKey } from '../lambda/functions.js';
 
@@ -13,11 +19,15 @@ export type Route =
 
 const RESOURCES: ReadonlyMap<string, RouteKey> = new Map(ROUTE_KEYS.map((key) => [`/${key}`, key]));
 
+/** `/isolated/` → `/isolated`; the stage root (`/` or empty) stays as it is. */
+const withoutTrailingSlash = (resource: string): string =>
+  resource.length > 1 && resource.endsWith('/') ? resource.slice(0, -1) : resource;
+
 /** `path` is the request path without its query string. */
 export const matchRoute = (method: string, path: string, stage: string): Route => {
   const stagePrefix = `/${stage}`;
   if (path !== stagePrefix && !path.startsWith(`${stagePrefix}/`)) return { kind: 'unknown-stage' };
-  const resource = path.slice(stagePrefix.length);
+  const resource = withoutTrailingSlash(path.slice(stagePrefix.length));
   const functionKey = RESOURCES.get(resource);
   if (functionKey === undefined) return { kind: 'no-route' };
   if (method === 'GET') return { kind: 'invoke', functionKey, resource };

@@ -2,19 +2,40 @@
  * The API Gateway side: a node:http server with the routes, authorizer, request validator and
  * answers of the Terraform REST API, in front of the local Lambda service.
  *
- * A request passes named steps, in API Gateway's order: read the body, route, authorize,
- * validate, invoke, respond and log. Each step either hands on or ends with an answer.
+ * A request passes named steps, in API Gateway's order: read the body, admit (the request-wide
+ * quotas), route, authorize, validate, invoke, respond and log. Each step either hands on or ends
+ * with an answer.
+ *
+ * Two rules hold for every connection, whatever the client sends:
+ * - every answer is JSON, also those Node itself would give (a bare 400, 417 or 431), and every
+ *   request that runs is answered: requests pipelined ahead of bytes Node cannot parse are
+ *   answered before the refusal, and a request followed by the client's FIN is answered too;
+ * - no client can hold up a shutdown: `shutdown` closes idle and stalled connections at once and
+ *   waits for the answers being computed only up to a bound.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { Socket } from 'node:net';
 import type { IdentityMode } from '../../config/authorizer-config.js';
-import { REST_MAX_PAYLOAD_BYTES } from '../aws-limits.js';
+import {
+  REST_MAX_HEADER_VALUES_BYTES,
+  REST_MAX_PAYLOAD_BYTES,
+  REST_REGIONAL_MAX_URL_CHARACTERS,
+} from '../aws-limits.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_API_ID, LOCAL_REGION } from '../constants.js';
 import { FUNCTIONS, type RouteKey } from '../lambda/functions.js';
 import type { LambdaService } from '../lambda/service.js';
 import {
   AUTHORIZER_CONFIGURATION_ERROR,
   type AuthorizerRefusals,
+  BAD_REQUEST,
+  EXPECTATION_FAILED,
   FORBIDDEN,
   FUNCTION_ERROR,
   GATEWAY_RESPONSE_HEADERS,
@@ -22,7 +43,11 @@ import {
   INTERNAL_SERVER_ERROR_BODY,
   MISSING_AUTHENTICATION_TOKEN,
   missingRequestParameters,
+  REQUEST_HEADER_FIELDS_TOO_LARGE,
+  REQUEST_TIMEOUT,
   REQUEST_TOO_LARGE,
+  THROTTLED,
+  URI_TOO_LONG,
 } from './answers.js';
 import {
   type AuthorizerDecision,
@@ -35,9 +60,12 @@ import { buildProxyEvent, rawHeaderValues } from './proxy-event.js';
 import type { HttpAnswer } from './proxy-result.js';
 import { formatRequestLine } from './request-log.js';
 import { CORS_HEADERS, matchRoute } from './routes.js';
+import type { StageThrottle } from './throttle.js';
 
 export interface GatewayOptions {
   stage: string;
+  /** The stage's throttling (main.tf's aws_api_gateway_method_settings). */
+  throttle: StageThrottle;
   lambda: LambdaService;
   /** API Gateway's integration timeout (29 s by default for REST APIs). */
   integrationTimeoutMs: number;
@@ -55,10 +83,15 @@ export interface GatewayOptions {
 
 export interface Gateway {
   server: Server;
-  /** Resolves once no request is in flight. */
-  drained(): Promise<void>;
-  /** From now on every answer closes its connection (used while shutting down). */
-  closing(): void;
+  /**
+   * Stops taking connections and ends every one it has. Connections with nothing being answered
+   * (idle keep-alive ones, and those whose request has not arrived whole: a stalled body, half
+   * the headers) are closed at once; their requests never run. Requests whose body is complete
+   * are being answered: they finish, each answer closing its connection, for at most `boundMs`,
+   * after which whatever is left is closed too. Resolves once every connection is closed, with
+   * how many were cut at the bound.
+   */
+  shutdown(boundMs: number): Promise<{ cutAtBound: number }>;
 }
 
 /** The tenant header, mapped to `X-Amz-Tenant-Id` on the integrations with tenant isolation. */
@@ -76,25 +109,51 @@ interface Handled extends IntegrationResult {
 /** One request as the steps see it. */
 interface Exchange {
   request: IncomingMessage;
+  response: ServerResponse;
   requestId: string;
   started: number;
   method: string;
   path: string;
   query: string;
+  /** `reading` until the whole body is in; `answering` while the steps run. */
+  phase: 'reading' | 'answering';
+  /** Resolves once the response is done with (sent, or its connection gone). */
+  settled: Promise<void>;
 }
 
-const exchangeOf = (request: IncomingMessage): Exchange => {
-  const target = request.url ?? '/';
-  const queryAt = target.indexOf('?');
-  return {
-    request,
-    requestId: randomUUID(),
-    started: performance.now(),
-    method: request.method ?? 'GET',
-    path: queryAt === -1 ? target : target.slice(0, queryAt),
-    query: queryAt === -1 ? '' : target.slice(queryAt + 1),
-  };
+/** The scheme and authority of an absolute-form request target. */
+const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
+
+/**
+ * The path and query string of a request target. The absolute form (`GET http://host/dev/x`),
+ * which "a server MUST accept", is routed by its path like the origin form (`GET /dev/x`).
+ * https://www.rfc-editor.org/rfc/rfc9112#section-3.2.2
+ */
+const splitTarget = (target: string): { path: string; query: string } => {
+  const rest = target.slice(ABSOLUTE_FORM.exec(target)?.[0].length ?? 0);
+  const queryAt = rest.indexOf('?');
+  const path = queryAt === -1 ? rest : rest.slice(0, queryAt);
+  return { path: path === '' ? '/' : path, query: queryAt === -1 ? '' : rest.slice(queryAt + 1) };
 };
+
+const exchangeOf = (request: IncomingMessage, response: ServerResponse): Exchange => ({
+  request,
+  response,
+  requestId: randomUUID(),
+  started: performance.now(),
+  method: request.method ?? 'GET',
+  ...splitTarget(request.url ?? '/'),
+  phase: 'reading',
+  settled: new Promise<void>((resolve) => response.once('close', () => resolve())),
+});
+
+/** One client connection: its requests still to be answered, oldest first. */
+interface Connection {
+  socket: Socket;
+  open: Set<Exchange>;
+  /** Refused (bytes Node cannot parse, CONNECT): nothing more of it is read or served. */
+  refused: boolean;
+}
 
 /**
  * Step 1, read the body up to the REST API payload limit. Beyond it the rest is read and dropped
@@ -122,6 +181,49 @@ const readBody = (request: IncomingMessage): Promise<Buffer | 'too-large' | 'abo
     });
   });
 
+/** The size of every header value, in bytes as received (Node reads header bytes as Latin-1). */
+const headerValuesBytes = (rawHeaders: readonly string[]): number => {
+  let total = 0;
+  for (let i = 1; i < rawHeaders.length; i += 2) {
+    total += Buffer.byteLength(rawHeaders[i] ?? '', 'latin1');
+  }
+  return total;
+};
+
+/**
+ * Step 2, admit: the checks on the request as a whole, before any route is looked at. `undefined`
+ * lets it in; otherwise the answer, and why (for the log line).
+ *
+ * - Host: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request
+ *   message that lacks a Host header field and to any request message that contains more than
+ *   one Host header field line". https://www.rfc-editor.org/rfc/rfc9112#section-3.2
+ * - the REST quotas on the URL's length and on the total size of all header values
+ *   (aws-limits.ts). The URL is measured as the request target the client sent (path and query,
+ *   or the whole absolute form): the host name locally is not the one of execute-api.
+ */
+const admission = (exchange: Exchange): { answer: GatewayAnswer; failure: string } | undefined => {
+  const { request } = exchange;
+  const hosts = rawHeaderValues(request.rawHeaders, 'host').length;
+  if (hosts > 1 || (hosts === 0 && request.httpVersion === '1.1')) {
+    return { answer: BAD_REQUEST, failure: `${hosts} Host headers` };
+  }
+  const urlLength = (request.url ?? '').length;
+  if (urlLength > REST_REGIONAL_MAX_URL_CHARACTERS) {
+    return {
+      answer: URI_TOO_LONG,
+      failure: `URL of ${urlLength} characters, over the REST quota of ${REST_REGIONAL_MAX_URL_CHARACTERS}`,
+    };
+  }
+  const valuesBytes = headerValuesBytes(request.rawHeaders);
+  if (valuesBytes > REST_MAX_HEADER_VALUES_BYTES) {
+    return {
+      answer: REQUEST_HEADER_FIELDS_TOO_LARGE,
+      failure: `header values of ${valuesBytes} bytes, over the REST quota of ${REST_MAX_HEADER_VALUES_BYTES}`,
+    };
+  }
+  return undefined;
+};
+
 const CORS_ANSWER: HttpAnswer = {
   statusCode: 200,
   headers: Object.fromEntries(Object.entries(CORS_HEADERS).map(([name, value]) => [name, [value]])),
@@ -144,7 +246,7 @@ const authorizerRefusal = (
 };
 
 /**
- * Step 4, validate: the method's request validator, on the headers main.tf's
+ * Step 5, validate: the method's request validator, on the headers main.tf's
  * `method_request_parameters` require. Assumption: an empty value counts as missing. Returns the
  * names of the required headers that are missing.
  */
@@ -158,13 +260,69 @@ const missingHeaders = (
     return value === undefined || value === '';
   });
 
+/** What Node's parser errors carry besides the code (lib/_http_server.js, prepareError). */
+interface ParseError extends Error {
+  code?: string;
+  /** Where in `rawPacket` the parser stopped. */
+  bytesParsed?: number;
+  rawPacket?: Buffer;
+}
+
+/** A method token (RFC 9110 `token`) and the space after it: the start of a request line. */
+const METHOD_AND_SPACE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ /;
+
+/**
+ * A request line whose method Node does not know (`get`, `FOO`), rather than bytes that are no
+ * request line at all: the line the parser stopped in starts with a token and a space.
+ */
+const isUnknownMethod = (error: ParseError): boolean => {
+  const packet = error.rawPacket;
+  if (packet === undefined) return false;
+  const lineStart = packet.subarray(0, error.bytesParsed ?? 0).lastIndexOf(0x0a) + 1;
+  return METHOD_AND_SPACE.test(packet.subarray(lineStart, lineStart + 64).toString('latin1'));
+};
+
+/** The answer to a request Node refused before any handler saw it. */
+const parseErrorAnswer = (error: ParseError): GatewayAnswer => {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return REQUEST_HEADER_FIELDS_TOO_LARGE;
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return REQUEST_TIMEOUT;
+    case 'HPE_INVALID_METHOD':
+      // An unsupported method, as API Gateway answers one.
+      return isUnknownMethod(error) ? MISSING_AUTHENTICATION_TOKEN : BAD_REQUEST;
+    default:
+      return BAD_REQUEST;
+  }
+};
+
+/** A gateway answer as bytes, for a socket no ServerResponse writes to any more. */
+const rawAnswer = (answer: GatewayAnswer): string => {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(answer.body)),
+    'x-amzn-ErrorType': answer.errorType,
+    ...(answer.responseType === undefined ? {} : GATEWAY_RESPONSE_HEADERS),
+    ...answer.headers,
+    'x-amzn-RequestId': randomUUID(),
+    Date: new Date().toUTCString(),
+    Connection: 'close',
+  };
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  const reason = STATUS_CODES[answer.statusCode] ?? '';
+  return `HTTP/1.1 ${answer.statusCode} ${reason}\r\n${lines.join('')}\r\n${answer.body}`;
+};
+
 export const createGateway = (options: GatewayOptions): Gateway => {
-  let active = 0;
+  /** Requests whose steps are running (the body is in): what a shutdown waits for. */
+  let answering = 0;
+  const onNoneAnswering = new Set<() => void>();
   let closing = false;
-  let onDrained: (() => void) | undefined;
+  const connections = new Map<Socket, Connection>();
 
   /**
-   * Step 3, authorize (the routes with an authorizer of their own): on Allow, the event gains
+   * Step 4, authorize (the routes with an authorizer of their own): on Allow, the event gains
    * `requestContext.authorizer` and the tenant comes from its context.
    */
   const authorize = async (
@@ -202,7 +360,7 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     return { tenantId: mapped === undefined ? undefined : String(mapped) };
   };
 
-  /** Steps 3 to 5 for a route that invokes a function: authorize, validate, invoke. */
+  /** Steps 4 to 6 for a route that invokes a function: authorize, validate, invoke. */
   const invokeRoute = async (
     exchange: Exchange,
     functionKey: RouteKey,
@@ -221,6 +379,7 @@ export const createGateway = (options: GatewayOptions): Gateway => {
         rawHeaders: request.rawHeaders,
         body,
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        localPort: request.socket.localPort,
       },
       {
         stage: options.stage,
@@ -257,8 +416,19 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     return { ...result, tenantForLog };
   };
 
-  /** Step 2, route, then whatever the route needs. */
+  /** Steps 2 and 3, admit and route, then whatever the route needs. */
+  /**
+   * Stage throttling, per method, before any authorizer or function runs: an empty bucket is
+   * API Gateway's THROTTLED answer. Only methods that exist have a bucket.
+   */
+  const throttled = (exchange: Exchange, resource: string): Handled | undefined =>
+    options.throttle.admit(`${exchange.method} ${resource}`)
+      ? undefined
+      : { answer: THROTTLED, failure: 'throttled: stage rate or burst' };
+
   const answer = async (exchange: Exchange, body: Buffer | 'too-large'): Promise<Handled> => {
+    const refused = admission(exchange);
+    if (refused !== undefined) return refused;
     if (body === 'too-large') return { answer: REQUEST_TOO_LARGE };
     const route = matchRoute(exchange.method, exchange.path, options.stage);
     switch (route.kind) {
@@ -267,13 +437,16 @@ export const createGateway = (options: GatewayOptions): Gateway => {
       case 'no-route':
         return { answer: MISSING_AUTHENTICATION_TOKEN };
       case 'cors':
-        return { answer: CORS_ANSWER };
+        return throttled(exchange, route.resource) ?? { answer: CORS_ANSWER };
       case 'invoke':
-        return invokeRoute(exchange, route.functionKey, route.resource, body);
+        return (
+          throttled(exchange, route.resource) ??
+          invokeRoute(exchange, route.functionKey, route.resource, body)
+        );
     }
   };
 
-  /** Step 6, respond. */
+  /** Step 7, respond. */
   const send = (
     response: ServerResponse,
     requestId: string,
@@ -281,8 +454,11 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     environmentId: string | undefined,
   ): void => {
     const base: Record<string, string> = { 'x-amzn-RequestId': requestId };
+    // The gateway's own name for the environment, local only: it is known even when the
+    // function failed and could not send its own x-environment-id.
     if (environmentId !== undefined) base['x-local-environment-id'] = environmentId;
-    if (closing) base.Connection = 'close';
+    // While shutting down, and after the client's FIN, this answer is the connection's last.
+    if (closing || response.socket?.readableEnded === true) base.Connection = 'close';
     if (isGatewayAnswer(answer)) {
       response.writeHead(answer.statusCode, {
         'Content-Type': 'application/json',
@@ -300,7 +476,7 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     response.end(answer.body);
   };
 
-  /** Step 6, respond; a header the function set that HTTP cannot carry becomes a 502. */
+  /** Step 7, respond; a header the function set that HTTP cannot carry becomes a 502. */
   const respond = (response: ServerResponse, exchange: Exchange, handled: Handled): Handled => {
     try {
       send(response, exchange.requestId, handled.answer, handled.environmentId);
@@ -316,7 +492,7 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     }
   };
 
-  /** Step 7, log: one line per request (status 0 when the client went away). */
+  /** Step 8, log: one line per request (status 0 when the client went away). */
   const logRequest = (exchange: Exchange, status: number, handled: Handled): void =>
     options.log(
       formatRequestLine({
@@ -333,67 +509,172 @@ export const createGateway = (options: GatewayOptions): Gateway => {
       }),
     );
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const exchange = exchangeOf(request);
+  /** The end of step 6 for one request: a shutdown may be waiting for the last one. */
+  const answered = (): void => {
+    answering -= 1;
+    if (answering === 0) for (const resolve of onNoneAnswering) resolve();
+  };
+
+  const handle = async (exchange: Exchange, unmetExpectation: boolean): Promise<void> => {
+    const { request, response } = exchange;
+    if (unmetExpectation) {
+      // A client that expects something may hold its body back until told, so the answer
+      // cannot wait for the body; the connection closes after it, so that no unread body is
+      // taken for the next request.
+      response.setHeader('Connection', 'close');
+      const failure = `unsupported Expect: ${request.headers.expect ?? ''}`;
+      const handled = respond(response, exchange, { answer: EXPECTATION_FAILED, failure });
+      logRequest(exchange, response.statusCode, handled);
+      return;
+    }
     const body = await readBody(request);
     if (body === 'aborted') {
-      // The client is gone; nothing to send, only the log line.
+      // The client is gone (or the shutdown closed its stalled connection); nothing to send,
+      // only the log line.
       response.destroy();
       logRequest(exchange, 0, {
         answer: FUNCTION_ERROR,
         tenantForLog: rawHeaderValues(request.rawHeaders, TENANT_HEADER).at(-1),
-        failure: 'client went away before sending its whole request',
+        failure: closing
+          ? 'connection closed by the shutdown before the whole request arrived'
+          : 'client went away before sending its whole request',
       });
       return;
     }
+    exchange.phase = 'answering';
+    answering += 1;
     const handled = respond(response, exchange, await answer(exchange, body));
     logRequest(exchange, response.statusCode, handled);
   };
 
-  const server = createServer((request, response) => {
-    active += 1;
-    handle(request, response)
+  const serve = (request: IncomingMessage, response: ServerResponse, unmetExpectation: boolean) => {
+    const exchange = exchangeOf(request, response);
+    const connection = connections.get(request.socket as Socket);
+    connection?.open.add(exchange);
+    void exchange.settled.then(() => connection?.open.delete(exchange));
+    handle(exchange, unmetExpectation)
       .catch((error: unknown) => {
         options.log(`gateway error: ${error instanceof Error ? error.message : String(error)}`);
         if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'application/json' });
         response.end(INTERNAL_SERVER_ERROR_BODY);
       })
       .finally(() => {
-        active -= 1;
-        if (active === 0) onDrained?.();
+        if (exchange.phase === 'answering') answered();
       });
-  });
-
-  // Requests Node refuses before any handler sees them (headers over its 16 KB limit, bytes
-  // that are not HTTP): by default Node writes a bare status line. Answer in JSON, like every
-  // other error here, with Node's status codes; a socket that cannot be written is just closed.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const status = tooLarge ? 431 : 400;
-    const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
-    const body = JSON.stringify({ message: reason });
-    if (socket.writable && error.code !== 'ECONNRESET') {
-      socket.end(
-        `HTTP/1.1 ${status} ${reason}\r\n` +
-          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-          `Connection: close\r\n\r\n${body}`,
-      );
-    } else {
-      socket.destroy();
-    }
-    options.log(`client error: ${error.code ?? error.message} (answered ${status})`);
-  });
-
-  return {
-    server,
-    drained: () =>
-      active === 0
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            onDrained = resolve;
-          }),
-    closing: () => {
-      closing = true;
-    },
   };
+
+  const server = createServer(
+    // Node 20 answers an HTTP/1.1 request without Host with a bare 400 before any handler; the
+    // admit step answers it in JSON instead.
+    { requireHostHeader: false },
+    (request, response) => serve(request, response, false),
+  );
+  // Node drops the header lines beyond 2000 by default, silently: a tenant header after them
+  // would be lost. Keep them all; Node's 16 KB bound on the head (`maxHeaderSize`, answered 431
+  // below) still bounds how many there can be, and the admit step applies the REST quota.
+  server.maxHeadersCount = 0;
+  // On the client's FIN Node ends the connection at once unless this is set, and the answers to
+  // the requests that came before the FIN are lost although those requests run. With it, the
+  // last answer closes the connection (lib/_http_server.js, socketOnEnd).
+  // https://github.com/nodejs/node/blob/v20.20.2/lib/_http_server.js
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+  // An Expect other than 100-continue: by default Node answers a bare 417.
+  server.on('checkExpectation', (request, response) => serve(request, response, true));
+
+  server.on('connection', (socket: Socket) => {
+    connections.set(socket, { socket, open: new Set(), refused: false });
+    socket.once('close', () => connections.delete(socket));
+  });
+
+  /**
+   * Answers a connection whose next request cannot be served and closes it. HTTP/1.1 answers
+   * pipelined requests in order, so the requests that arrived whole before it are answered
+   * first: otherwise they would run (and write) while their client only ever saw this refusal.
+   * A request cut short by the bad bytes (a broken chunked body) is not waited for: it never
+   * runs, and closing the connection ends it.
+   */
+  const refuse = (socket: Socket, answer: GatewayAnswer, why: string): void => {
+    const connection = connections.get(socket);
+    // The parser reports its error again for every later chunk: answer once.
+    if (connection?.refused === true) return;
+    if (connection !== undefined) connection.refused = true;
+    options.log(`client error: ${why} (answered ${answer.statusCode})`);
+    const ahead = [...(connection?.open ?? [])].filter((exchange) => exchange.request.complete);
+    const write = (): void => {
+      if (socket.writable) socket.end(rawAnswer(answer));
+      else socket.destroy();
+    };
+    if (ahead.length === 0) {
+      write();
+      return;
+    }
+    const gone = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    void Promise.race([Promise.all(ahead.map((exchange) => exchange.settled)), gone]).then(write);
+  };
+
+  // Requests Node refuses before any handler sees them (a head over its 16 KB bound, bytes that
+  // are not HTTP, an unknown method, a request that took longer than `requestTimeout`): by
+  // default Node writes a bare status line. Answer in JSON, like every other error here.
+  server.on('clientError', (error: ParseError, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    refuse(socket, parseErrorAnswer(error), error.code ?? error.message);
+  });
+
+  // CONNECT: without a listener Node closes the connection without a word. API Gateway has no
+  // such method on any resource.
+  server.on('connect', (request: IncomingMessage, socket: Socket) =>
+    refuse(socket, MISSING_AUTHENTICATION_TOKEN, `${request.method} ${request.url}`),
+  );
+
+  const noneAnswering = (): Promise<void> =>
+    answering === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const done = (): void => {
+            onNoneAnswering.delete(done);
+            resolve();
+          };
+          onNoneAnswering.add(done);
+        });
+
+  const shutdown = async (boundMs: number): Promise<{ cutAtBound: number }> => {
+    // From now on every answer closes its connection.
+    closing = true;
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Nothing is being answered on these: idle keep-alive connections, and requests still
+    // arriving (a stalled body, half the headers). Closing them loses no answer, and no client
+    // can keep the shutdown waiting by sending slowly.
+    for (const connection of connections.values()) {
+      const busy = [...connection.open].some((exchange) => exchange.phase === 'answering');
+      if (!busy) connection.socket.destroy();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'bound'>((resolve) => {
+      timer = setTimeout(() => resolve('bound'), boundMs);
+    });
+    const answersSent = (async (): Promise<'sent'> => {
+      await noneAnswering();
+      // Each answer handed to its connection: wait until it is written out (or the client gone).
+      const sending = [...connections.values()].flatMap((connection) =>
+        [...connection.open].filter((exchange) => exchange.phase === 'answering'),
+      );
+      await Promise.all(sending.map((exchange) => exchange.settled));
+      return 'sent';
+    })();
+    const outcome = await Promise.race([answersSent, bound]);
+    clearTimeout(timer);
+    // Whatever is left has nothing to wait for: connections kept alive after an answer sent
+    // before the shutdown, requests pipelined behind the last answer, or (at the bound) answers
+    // still being computed.
+    const cutAtBound = outcome === 'bound' ? connections.size : 0;
+    for (const connection of connections.values()) connection.socket.destroy();
+    server.closeAllConnections();
+    await stopped;
+    return { cutAtBound };
+  };
+
+  return { server, shutdown };
 };

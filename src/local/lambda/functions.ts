@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { AuthorizerConfig, IdentityMode } from '../../config/authorizer-config.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, PROJECT_ROOT } from '../constants.js';
+import { TERRAFORM_DEFAULTS } from '../options.js';
 import type { ContextData } from './runtime-protocol.js';
 
 export interface FunctionSpec {
@@ -150,7 +151,7 @@ export const environmentVariables = (
     ...authorizer,
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_EXECUTION_ENV: `AWS_Lambda_${TERRAFORM_DEFAULTS.lambdaRuntime}`,
     AWS_LAMBDA_FUNCTION_NAME: name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(settings.memoryMb),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
@@ -180,7 +181,7 @@ export const contextData = (
     memoryLimitInMB: String(settings.memoryMb),
     logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME ?? `/aws/lambda/${name}`,
     logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME ?? '',
-    ...(tenantId === undefined ? {} : { tenantId }),
+    tenantId,
     deadlineMs: nowMs + settings.timeoutMs,
   };
 };

@@ -8,7 +8,11 @@
  *   Beyond it the invoke is throttled, as Lambda throttles beyond a function's concurrency;
  * - a cap on live environments (both functions together), which bounds memory. Lambda would
  *   start yet another environment; here a request beyond the cap waits for one, and to make
- *   room the least recently used idle environment of any key is stopped first;
+ *   room the least recently used idle environment of any key is stopped first. A key with no
+ *   environment at all is never left waiting behind a busy key's queue (see `release`);
+ * - a waiter can be cancelled (an AbortSignal, e.g. API Gateway's integration timeout): if it
+ *   has no environment yet, it leaves the queue and never runs, and its concurrency slot is
+ *   freed. Once it has one, cancelling changes nothing: the invoke runs, as in Lambda;
  * - idle environments are stopped after an idle time, as Lambda reclaims them.
  */
 
@@ -37,6 +41,11 @@ export class ThrottledError extends Error {
 
 class PoolClosedError extends Error {
   override readonly name = 'PoolClosedError';
+}
+
+/** The caller cancelled before an environment was free: the invoke never ran. */
+export class CancelledError extends Error {
+  override readonly name = 'CancelledError';
 }
 
 interface Waiter {
@@ -78,26 +87,68 @@ export class EnvironmentPool {
     return this.live.size;
   }
 
-  /** An environment for `key`, reserved for the caller until `release`. */
-  acquire(key: string, functionKey: string): Promise<Lease> {
+  /**
+   * An environment for `key`, reserved for the caller until `release`. When `signal` aborts
+   * while the caller still waits, the wait ends with a CancelledError: the caller never gets an
+   * environment, and its place in the function's concurrency is given back. An abort after the
+   * environment was handed out does nothing; the caller runs its invoke and releases it.
+   */
+  acquire(key: string, functionKey: string, signal?: AbortSignal): Promise<Lease> {
     if (this.closed) return Promise.reject(new PoolClosedError('the local stack is stopping'));
+    if (signal?.aborted) return Promise.reject(new CancelledError(`${key}: cancelled`));
     const inFlight = this.inFlight.get(functionKey) ?? 0;
     if (inFlight >= this.limits.concurrency) {
       return Promise.reject(new ThrottledError(`${functionKey}: concurrency limit reached`));
     }
     this.inFlight.set(functionKey, inFlight + 1);
     return new Promise<Lease>((resolve, reject) => {
-      this.waiters.push({ key, functionKey, since: this.now(), resolve, reject });
+      const onAbort = (): void => {
+        const index = this.waiters.indexOf(waiter);
+        // Already served (or the pool closed): too late to cancel.
+        if (index < 0) return;
+        this.waiters.splice(index, 1);
+        this.leave(functionKey);
+        waiter.reject(new CancelledError(`${key}: cancelled while waiting for an environment`));
+      };
+      const waiter: Waiter = {
+        key,
+        functionKey,
+        since: this.now(),
+        resolve: (lease) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(lease);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
       this.dispatch();
     });
   }
 
-  /** Gives the environment back; `discard` stops it (after a timeout or crash, it is dead). */
+  /**
+   * Gives the environment back; `discard` stops it (after a timeout or crash, it is dead).
+   *
+   * Fairness at the cap: a live environment is normally kept idle for its own key, whose next
+   * waiter gets it warm at once. But when keys that have no environment at all are waiting and
+   * the cap leaves them no room (no free place and no idle environment to evict), the released
+   * environment is stopped instead, so that one of them can start its own. Otherwise a tenant
+   * with more waiters than environments would get every environment it releases straight back,
+   * and a new tenant would wait until that tenant's load ended. So a new key waits for the next
+   * release of any key plus its own init, and the busy key loses one environment per new key
+   * (never more: a new key that starts one is no longer new). When no new key waits, warm reuse
+   * is unchanged. Lambda has no such trade-off: it would start the new tenant's environment at
+   * once, beside the busy tenant's.
+   */
   release(lease: Lease, functionKey: string, discard: boolean): void {
-    this.inFlight.set(functionKey, (this.inFlight.get(functionKey) ?? 1) - 1);
+    this.leave(functionKey);
     const { environment } = lease;
-    if (discard || !environment.alive || this.closed) this.stop(environment);
-    else this.idle.add(environment.key, environment, this.now());
+    if (discard || !environment.alive || this.closed || this.newKeysNeedRoom()) {
+      this.stop(environment);
+    } else this.idle.add(environment.key, environment, this.now());
     this.dispatch();
   }
 
@@ -111,11 +162,31 @@ export class EnvironmentPool {
     await Promise.all([...this.live].map((environment) => environment.terminate()));
   }
 
+  /** One invocation of `functionKey` is no longer in flight. */
+  private leave(functionKey: string): void {
+    this.inFlight.set(functionKey, (this.inFlight.get(functionKey) ?? 1) - 1);
+  }
+
+  /** More keys with no environment are waiting than the cap has room for (free or idle). */
+  private newKeysNeedRoom(): boolean {
+    const room = this.limits.maxEnvironments - this.live.size + this.idle.size;
+    if (this.waiters.length <= room) return false;
+    const newKeys = new Set<string>();
+    for (const waiter of this.waiters) {
+      if (this.liveByKey.has(waiter.key)) continue;
+      newKeys.add(waiter.key);
+      if (newKeys.size > room) return true;
+    }
+    return false;
+  }
+
   /**
    * Hands out environments, in two passes over the waiters (in arrival order):
    *
    * 1. warm: a waiter whose key has an idle environment gets it;
-   * 2. cold: a new environment, within limits that keep start-ups cheap on a small machine —
+   * 2. cold: a new environment, first for keys that have none (the room `release` makes for
+   *    them must not go to a busy key's scale-out), then for the rest, within limits that keep
+   *    start-ups cheap on a small machine —
    *    at most MAX_STARTING inits at once (they compete for the same cores, and starving them
    *    would only trip the init timeout) and one at a time per key, so a burst from one tenant
    *    scales its environments out step by step, much as Lambda scales at a bounded rate.
@@ -142,14 +213,20 @@ export class EnvironmentPool {
       this.waiters.splice(i, 1);
       waiter.resolve({ environment: warm, cold: false });
     }
-    for (let i = 0; i < this.waiters.length && this.starting.size < MAX_STARTING; ) {
-      const waiter = this.waiters[i];
-      if (waiter === undefined || !this.mayStart(waiter)) {
-        i += 1;
-        continue;
+    for (const newKeysOnly of [true, false]) {
+      for (let i = 0; i < this.waiters.length && this.starting.size < MAX_STARTING; ) {
+        const waiter = this.waiters[i];
+        if (
+          waiter === undefined ||
+          (newKeysOnly && this.liveByKey.has(waiter.key)) ||
+          !this.mayStart(waiter)
+        ) {
+          i += 1;
+          continue;
+        }
+        this.waiters.splice(i, 1);
+        waiter.resolve({ environment: this.spawn(waiter), cold: true });
       }
-      this.waiters.splice(i, 1);
-      waiter.resolve({ environment: this.spawn(waiter), cold: true });
     }
   }
 

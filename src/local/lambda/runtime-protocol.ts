@@ -9,8 +9,11 @@ export interface ContextData {
   memoryLimitInMB: string;
   logGroupName: string;
   logStreamName: string;
-  /** Only on the isolated function, as Lambda sets it only under PER_TENANT. */
-  tenantId?: string;
+  /**
+   * The invoke's tenant id: set only on the isolated function (PER_TENANT), undefined on the
+   * others. The context has the key either way, as the runtime interface client builds it.
+   */
+  tenantId: string | undefined;
   /** Epoch ms at which the function times out. */
   deadlineMs: number;
 }

@@ -25,11 +25,21 @@ const describe = (error: unknown): { errorType: string; errorMessage: string } =
     ? { errorType: error.name, errorMessage: error.message }
     : { errorType: 'Error', errorMessage: String(error) };
 
+/**
+ * The context object, with the keys the Node.js runtime interface client gives it
+ * (aws/aws-lambda-nodejs-runtime-interface-client, src/InvokeContext.js `attachEnvironmentData`
+ * on the object of src/CallbackContext.js): `tenantId`, `clientContext` and `identity` are there
+ * on every invoke, undefined when the invoke carries none. Here every invoke comes from the local
+ * gateway, which, like API Gateway, sends neither a client context (Invoke's ClientContext) nor
+ * a Cognito identity.
+ */
 const contextFrom = (data: ContextData): Context => {
   const { deadlineMs, tenantId, ...fields } = data;
   return {
     ...fields,
-    ...(tenantId === undefined ? {} : { tenantId }),
+    tenantId,
+    clientContext: undefined,
+    identity: undefined,
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadlineMs - Date.now()),
     done: () => undefined,
@@ -38,12 +48,22 @@ const contextFrom = (data: ContextData): Context => {
   };
 };
 
+/**
+ * The event as the function receives it in AWS: Lambda hands the runtime JSON, so keys whose
+ * value is undefined are absent, and only JSON values arrive. A message between threads is a
+ * structured clone, which would keep an undefined key; one JSON round trip removes the difference.
+ */
+const asDelivered = (event: unknown): unknown => {
+  const json = JSON.stringify(event);
+  return json === undefined ? null : (JSON.parse(json) as unknown);
+};
+
 /** Runs the handler, async or callback style (a handler declaring three parameters). */
 const run = (handler: Handler, event: unknown, context: Context): Promise<unknown> =>
   new Promise((resolve, reject) => {
     const callback: Callback = (error, result) => (error ? reject(error) : resolve(result));
     try {
-      const returned = handler(event, context, callback);
+      const returned = handler(asDelivered(event), context, callback);
       if (handler.length < 3 || returned instanceof Promise) {
         Promise.resolve(returned).then(resolve, reject);
       }

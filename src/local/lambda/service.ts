@@ -19,7 +19,13 @@ import {
   type FunctionKey,
   type FunctionSettings,
 } from './functions.js';
-import { EnvironmentPool, type Lease, type PoolLimits, ThrottledError } from './pool.js';
+import {
+  CancelledError,
+  EnvironmentPool,
+  type Lease,
+  type PoolLimits,
+  ThrottledError,
+} from './pool.js';
 
 /**
  * How one invoke ended: the function's result (already parsed from the JSON the runtime sends),
@@ -59,11 +65,16 @@ export class LambdaService {
    * One synchronous invoke: an environment from the function's pool (the tenant's own under
    * PER_TENANT), the event in, the outcome out. `tenantId` is the invoke's `X-Amz-Tenant-Id`.
    * A timed-out or crashed environment is discarded, as Lambda resets it.
+   *
+   * `signal` cancels an invoke that still waits for an environment (at the environment cap):
+   * it never runs and ends as `rejected`. Once it has an environment it runs to its end, whatever
+   * the signal says.
    */
   async invoke(
     functionKey: FunctionKey,
     tenantId: string | undefined,
     event: unknown,
+    signal?: AbortSignal,
   ): Promise<LambdaInvokeOutcome> {
     const rejected = (failure: string): LambdaInvokeOutcome => ({ kind: 'rejected', failure });
     if (tenantId !== undefined && !LAMBDA_TENANT_ID_PATTERN.test(tenantId)) {
@@ -82,9 +93,12 @@ export class LambdaService {
     const key = tenantId === undefined ? functionKey : `${functionKey}/${tenantId}`;
     let lease: Lease;
     try {
-      lease = await this.pool.acquire(key, functionKey);
+      lease = await this.pool.acquire(key, functionKey, signal);
     } catch (error) {
       if (error instanceof ThrottledError) return rejected('throttled: concurrency limit');
+      if (error instanceof CancelledError) {
+        return rejected('cancelled before an environment was free');
+      }
       return rejected(error instanceof Error ? error.message : String(error));
     }
     const { environment, cold } = lease;

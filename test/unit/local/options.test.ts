@@ -19,6 +19,22 @@ describe('parseOptions', () => {
     });
   });
 
+  it('throttles like the Terraform stage by default, and not at all with a rate or burst of 0', () => {
+    expect(parseOptions([], {}).throttle).toEqual({ rate: 50, burst: 100 });
+    expect(parseOptions(['--throttle-rate', '0.5', '--throttle-burst', '0'], {}).throttle).toEqual({
+      rate: 0.5,
+      burst: 0,
+    });
+  });
+
+  it.each([
+    [['--throttle-rate', '-1']],
+    [['--throttle-rate', 'fast']],
+    [['--throttle-burst', '1.5']],
+  ])('refuses the throttling flags %j', (argv) => {
+    expect(() => parseOptions(argv, {})).toThrow(OptionsError);
+  });
+
   it('takes the port from PORT unless --port is given', () => {
     expect(parseOptions([], { PORT: '8080' }).port).toBe(8080);
     expect(parseOptions(['--port', '0'], { PORT: '8080' }).port).toBe(0);
