@@ -105,6 +105,9 @@ locals {
 
   dist_dir = "${path.module}/dist"
 
+  # Each function's log group, named as Lambda would name it (/aws/lambda/<function name>).
+  log_group_names = { for key, function in local.functions : key => "/aws/lambda/${var.prefix}-${key}" }
+
   # Session tag carrying the tenant id; the tenant data role's policy reads it back as
   # aws:PrincipalTag/tenant_id. Must match TENANT_TAG_KEY in src/identity/tenant-credentials.ts.
   tenant_tag_key = "tenant_id"
@@ -114,6 +117,23 @@ locals {
   # assuming another role) caps a session at 3600, which a precondition below enforces.
   # https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
   tenant_session_seconds = max(900, var.authorizer_cache_ttl_seconds + var.lambda_timeout)
+
+  # The unique ids of the roles that broker tenant credentials (the authorizer's), the one role
+  # the tenant data role trusts. IAM stores a role ARN in a trust policy's Principal as that
+  # role's unique id, so a trusted role replaced under the same name is no longer trusted ("if
+  # you delete and recreate a user or role referenced in a trust policy's Principal element, you
+  # must edit the role to replace the ARN"), while its ARN, the same string as before, gives
+  # Terraform no diff until a second apply. The trust statement's Sid carries a hash of the
+  # unique id: a replaced role changes the policy document, and Terraform rewrites the trust in
+  # place (UpdateAssumeRolePolicy) in the apply that replaces the role, without replacing the
+  # tenant data role. The principal stays the one role ARN. Sids allow only letters and digits,
+  # and the API promises unique ids only word characters, so the Sid takes hex digits of a hash.
+  # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_policy-examples.html#example-delegate-xaccount-rolesapi
+  # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles
+  # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
+  # https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html (RoleId: [\w]+)
+  tenant_broker_role_ids = [for key, function in local.functions : aws_iam_role.function[key].unique_id if function.brokers_tenant_credentials]
+  tenant_data_trust_sid  = "AuthorizerWithTenantTag${substr(sha256(join(",", local.tenant_broker_role_ids)), 0, 16)}"
 
   # The tenant id policy in words, as the functions say it (TENANT_ID_FORMAT and TENANT_ID_RULE in
   # src/domain/tenant-id.ts); used in the authorizer's refusals.
@@ -307,7 +327,8 @@ data "aws_iam_policy_document" "tenant_data_trust" {
   # and with no other tag. The isolated function, which runs the tenant's code path, cannot: it
   # gets credentials for the tenant the authorizer established, never for one it names itself.
   statement {
-    sid     = "AuthorizerWithTenantTag"
+    # Changes when the authorizer's role is replaced (see local.tenant_data_trust_sid).
+    sid     = local.tenant_data_trust_sid
     actions = ["sts:AssumeRole", "sts:TagSession"]
 
     principals {
@@ -474,7 +495,7 @@ resource "aws_cognito_user_pool_client" "cli" {
 resource "aws_cloudwatch_log_group" "function" {
   for_each = local.functions
 
-  name              = "/aws/lambda/${var.prefix}-${each.key}"
+  name              = local.log_group_names[each.key]
   retention_in_days = var.log_retention_in_days
 }
 
@@ -483,13 +504,25 @@ resource "aws_cloudwatch_log_group" "function" {
 ################################################################################
 
 # Zips the bundle that `npm run build` wrote. The build never runs inside Terraform.
+#
+# The zip is written during plan, not apply, so a plan saved in one job and applied in another
+# needs build/ carried along with it (README, "Plan and apply in separate jobs"); the archive_file
+# resource would not change that.
+# https://github.com/hashicorp/terraform-provider-archive/issues/39
+# https://github.com/hashicorp/terraform-provider-archive/issues/451
+#
+# The same bundle gives the same zip bytes, and so the same source_code_hash, on every machine:
+# the build is byte-identical, the provider writes every entry with a zero modification time and
+# Deflate, in the order of a lexical directory walk, and output_file_mode replaces each file's
+# mode on disk (which umask and checkout decide). The zip lives outside source_dir, so it never
+# zips itself.
+# https://github.com/hashicorp/terraform-provider-archive/blob/main/internal/provider/zip_archiver.go
 data "archive_file" "function" {
   for_each = local.functions
 
-  type        = "zip"
-  source_dir  = "${local.dist_dir}/${each.key}"
-  output_path = "${path.module}/build/${each.key}.zip"
-  # Fixed file mode: the same bundle gives the same zip hash on every machine.
+  type             = "zip"
+  source_dir       = "${local.dist_dir}/${each.key}"
+  output_path      = "${path.module}/build/${each.key}.zip"
   output_file_mode = "0644"
 
   lifecycle {
@@ -542,11 +575,15 @@ resource "aws_lambda_function" "this" {
   }
 
   # JSON logs: Lambda stamps requestId, and tenantId on the isolated function, on every line.
+  # System logs at INFO: Lambda sends its platform.start and platform.report events only at INFO
+  # or DEBUG; WARN would drop them, and with them the report's initDurationMs, the per-tenant cold
+  # starts the operations queries below count.
+  # https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html
   logging_config {
     log_format            = "JSON"
     log_group             = aws_cloudwatch_log_group.function[each.key].name
     application_log_level = "INFO"
-    system_log_level      = "WARN"
+    system_log_level      = "INFO"
   }
 
   # Each tenant gets its own execution environments; the tenant id arrives as
@@ -842,6 +879,111 @@ resource "aws_api_gateway_method_settings" "all" {
     throttling_burst_limit = var.throttling_burst_limit
     metrics_enabled        = true
   }
+}
+
+################################################################################
+# Operations per tenant: saved CloudWatch Logs Insights queries and one dashboard, created and
+# destroyed with the stack
+################################################################################
+
+locals {
+  # The queries, over the functions' JSON logs. Field names are those Lambda writes:
+  # - application lines: timestamp, level, requestId, message, and tenantId on a function with
+  #   tenant isolation; a single object logged (src/log.ts) stays structured under message
+  #   (message.errorName, ...);
+  #   https://docs.aws.amazon.com/lambda/latest/dg/tenant-isolation-monitor.html
+  #   https://github.com/aws/aws-lambda-nodejs-runtime-interface-client/blob/main/src/LogPatch.js
+  # - platform events: type (platform.start, platform.report, ...) and record, with
+  #   record.tenantId on a function with tenant isolation; a report's record has requestId,
+  #   status (success, failure, error or timeout) and metrics, whose initDurationMs is there only
+  #   when the invoke started a new environment;
+  #   https://docs.aws.amazon.com/lambda/latest/dg/tenant-isolation-monitor.html
+  #   https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html#platform-report
+  # - @logStream, one per execution environment, and @log, the log group.
+  #   https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData-discoverable-fields.html
+  # Only a function with tenant isolation has a tenant in its logs, so the tenant queries read
+  # those functions' groups; the errors query reads every function's, grouped by log group too.
+  # count_distinct is approximate for many distinct values.
+  # https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax.html
+  tenant_log_functions = [for key, function in local.functions : key if function.tenant_isolation]
+
+  log_queries = {
+    requests-by-tenant = {
+      title     = "Requests by tenant (invocations of the functions with tenant isolation)"
+      functions = local.tenant_log_functions
+      query = join("\n| ", [
+        "filter type = 'platform.report'",
+        "fields record.tenantId as tenant",
+        "stats count(*) as requests by tenant",
+        "sort requests desc",
+      ])
+    }
+    errors-by-tenant = {
+      title     = "Errors by tenant and function (ERROR lines, and invocations that did not succeed)"
+      functions = keys(local.functions)
+      query = join("\n| ", [
+        "filter level = 'ERROR' or (type = 'platform.report' and record.status != 'success')",
+        "fields coalesce(tenantId, record.tenantId) as tenant, coalesce(requestId, record.requestId) as request",
+        "stats count_distinct(request) as failedRequests by tenant, @log",
+        "sort failedRequests desc",
+      ])
+    }
+    cold-starts-by-tenant = {
+      title     = "Cold starts by tenant (Init Duration of new environments, ms)"
+      functions = local.tenant_log_functions
+      query = join("\n| ", [
+        "filter type = 'platform.report' and ispresent(record.metrics.initDurationMs)",
+        "fields record.tenantId as tenant, record.metrics.initDurationMs as initMs",
+        "stats count(*) as coldStarts, pct(initMs, 50) as p50InitMs, max(initMs) as maxInitMs by tenant",
+        "sort coldStarts desc",
+      ])
+    }
+    environments-by-tenant = {
+      title     = "Tenants by execution environments (distinct log streams)"
+      functions = local.tenant_log_functions
+      query = join("\n| ", [
+        "filter type = 'platform.report'",
+        "fields record.tenantId as tenant",
+        "stats count_distinct(@logStream) as environments, count(*) as requests by tenant",
+        "sort environments desc",
+      ])
+    }
+  }
+
+  # What templates/dashboard.json.tftpl is rendered with. A log widget names its log groups in
+  # the query itself (SOURCE '<group>' | ...).
+  # https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
+  dashboard = {
+    region         = var.aws_region
+    api_name       = aws_api_gateway_rest_api.this.name
+    stage          = aws_api_gateway_stage.this.stage_name
+    function_names = [for key in keys(local.functions) : aws_lambda_function.this[key].function_name]
+    log_widgets = {
+      for name, query in local.log_queries : name => {
+        title = query.title
+        query = "${join(" | ", [for key in query.functions : "SOURCE '${local.log_group_names[key]}'"])} | ${query.query}"
+      }
+    }
+  }
+}
+
+# The queries, saved under <prefix>/ in CloudWatch Logs Insights.
+resource "aws_cloudwatch_query_definition" "tenant" {
+  for_each = local.log_queries
+
+  name            = "${var.prefix}/${each.key}"
+  log_group_names = [for key in each.value.functions : aws_cloudwatch_log_group.function[key].name]
+  query_string    = each.value.query
+}
+
+# One dashboard: the queries as log widgets, the stage's API Gateway metrics and each function's
+# Lambda metrics.
+resource "aws_cloudwatch_dashboard" "tenants" {
+  dashboard_name = "${var.prefix}-tenants"
+  dashboard_body = templatefile("${path.module}/templates/dashboard.json.tftpl", local.dashboard)
+
+  # The log widgets read these groups.
+  depends_on = [aws_cloudwatch_log_group.function]
 }
 
 ################################################################################

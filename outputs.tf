@@ -55,3 +55,8 @@ output "get_token_command" {
   description = "jwt mode with the module's user pool: the aws CLI command that prints an ID token for a user (replace <user> and <password>), e.g. TOKEN=$(<command>); null otherwise."
   value       = local.create_user_pool ? "aws cognito-idp initiate-auth --region ${var.aws_region} --auth-flow USER_PASSWORD_AUTH --client-id ${one(aws_cognito_user_pool_client.cli[*].id)} --auth-parameters USERNAME=<user>,PASSWORD=<password> --query AuthenticationResult.IdToken --output text" : null
 }
+
+output "operations_dashboard_url" {
+  description = "CloudWatch console URL of the operations dashboard (<prefix>-tenants): requests, errors, cold starts and execution environments by tenant from the functions' logs, the stage's API Gateway metrics and each function's Lambda metrics. The same queries are saved in Logs Insights under <prefix>/."
+  value       = "https://${var.aws_region}.console.aws.amazon.com/cloudwatch/home?region=${var.aws_region}#dashboards/dashboard/${aws_cloudwatch_dashboard.tenants.dashboard_name}"
+}

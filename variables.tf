@@ -3,12 +3,21 @@
 ################################################################################
 
 variable "aws_region" {
-  description = "AWS Region to deploy into, e.g. us-east-1. Lambda tenant isolation is offered in all commercial Regions except Asia Pacific (New Zealand)."
+  description = "AWS Region to deploy into, e.g. us-east-1. It must offer Lambda tenant isolation: every commercial Region except Asia Pacific (New Zealand) ap-southeast-6 does; AWS GovCloud (us-gov-*), China (cn-*) and the ISO Regions are not commercial Regions and are refused."
   type        = string
 
   validation {
     condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.aws_region))
     error_message = "aws_region must be a Region code such as us-east-1 or eu-central-2."
+  }
+
+  # Lambda offers tenant isolation "in all commercial Regions except Asia Pacific (New Zealand)";
+  # GovCloud, China and the ISO Regions are partitions of their own, not commercial Regions.
+  # Without it the isolated function cannot be created (its tenancy_config is refused).
+  # https://docs.aws.amazon.com/lambda/latest/dg/tenant-isolation.html#tenant-isolation-regions
+  validation {
+    condition     = var.aws_region != "ap-southeast-6" && !can(regex("^(cn|us-gov)-|-iso[a-z]?-", var.aws_region))
+    error_message = "aws_region must be a Region where Lambda offers tenant isolation (PER_TENANT), which the isolated function needs: every commercial Region except Asia Pacific (New Zealand) ap-southeast-6. AWS GovCloud (us-gov-*), China (cn-*) and the ISO Regions are not commercial Regions and do not offer it. See https://docs.aws.amazon.com/lambda/latest/dg/tenant-isolation.html#tenant-isolation-regions."
   }
 }
 
