@@ -153,7 +153,12 @@ locals {
   )
   # Cognito publishes a pool's keys under the issuer URL.
   # https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
-  jwt_jwks_url = var.tenant_identity != "jwt" ? null : coalesce(var.jwt_jwks_url, "${local.jwt_issuer}/.well-known/jwks.json")
+  # Cognito serves its keys at <iss>/.well-known/jwks.json; other issuers publish theirs
+  # elsewhere (the jwks_uri of their discovery document), so jwt_jwks_url is required with
+  # jwt_issuer (a precondition below).
+  jwt_jwks_url = var.tenant_identity != "jwt" ? null : (
+    local.create_user_pool ? "${local.jwt_issuer}/.well-known/jwks.json" : var.jwt_jwks_url
+  )
 
   # The user pool attribute holding the tenant id; tokens carry it as the claim custom:tenant_id.
   user_pool_tenant_attribute = "tenant_id"
@@ -637,6 +642,12 @@ resource "aws_api_gateway_rest_api" "this" {
     }
 
     precondition {
+      # A wrong guess at the keys' URL would make every request a 500 at run time.
+      condition     = var.jwt_issuer == null || var.jwt_jwks_url != null
+      error_message = "jwt_issuer needs jwt_jwks_url: the jwks_uri of the issuer's /.well-known/openid-configuration (for Cognito, <jwt_issuer>/.well-known/jwks.json)."
+    }
+
+    precondition {
       condition     = var.tenant_identity == "jwt" || (var.jwt_issuer == null && var.jwt_audience == null && var.jwt_jwks_url == null)
       error_message = "jwt_issuer, jwt_audience and jwt_jwks_url apply only with tenant_identity = \"jwt\"; with \"header\" they would be ignored. Remove them or set tenant_identity = \"jwt\"."
     }
@@ -878,6 +889,11 @@ resource "aws_api_gateway_method_settings" "all" {
     throttling_rate_limit  = var.throttling_rate_limit
     throttling_burst_limit = var.throttling_burst_limit
     metrics_enabled        = true
+    # No execution logging: full request logging would write the Lambda proxy payload, whose
+    # requestContext.authorizer carries the brokered tenant credentials, into CloudWatch.
+    # https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
+    logging_level      = "OFF"
+    data_trace_enabled = false
   }
 }
 

@@ -51,13 +51,13 @@ variable "tenant_identity" {
 }
 
 variable "jwt_issuer" {
-  description = "jwt mode: the OIDC issuer URL whose tokens are accepted (the iss claim), https:// and without a trailing slash, e.g. https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123. Needs jwt_audience. When null, the module creates a Cognito user pool and accepts its ID tokens."
+  description = "jwt mode: the OIDC issuer whose tokens are accepted, exactly as its tokens' iss claim spells it (https://, a trailing slash kept where the issuer has one, e.g. Auth0's), e.g. https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123. Needs jwt_audience and jwt_jwks_url. When null, the module creates a Cognito user pool and accepts its ID tokens."
   type        = string
   default     = null
 
   validation {
-    condition     = var.jwt_issuer == null ? true : can(regex("^https://[^/\\s](\\S*[^/\\s])?$", var.jwt_issuer))
-    error_message = "jwt_issuer must be an https:// URL without a trailing slash, e.g. https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123."
+    condition     = var.jwt_issuer == null ? true : can(regex("^https://[^/\\s]\\S*$", var.jwt_issuer))
+    error_message = "jwt_issuer must be an https:// URL, exactly as the issuer's tokens spell iss, e.g. https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123."
   }
 }
 

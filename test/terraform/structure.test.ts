@@ -94,6 +94,7 @@ const referencedAddresses = (value: HclValue | undefined): string[] =>
 
 /** An issuer of the user's own, for jwt mode without the module's user pool. */
 const OWN_ISSUER = 'https://login.example.com/tenants';
+const OWN_JWKS = 'https://login.example.com/tenants/protocol/openid-connect/certs';
 
 /**
  * Every identity setup the module supports, each a valid combination of variables: header mode
@@ -107,7 +108,10 @@ const IDENTITIES: [string, Record<string, HclValue>][] = [
     { tenant_identity: 'header', tenant_id_authorizer: false, tenant_scoped_credentials: false },
   ],
   ['jwt, module user pool', { tenant_identity: 'jwt' }],
-  ['jwt, own issuer', { tenant_identity: 'jwt', jwt_issuer: OWN_ISSUER, jwt_audience: 'api' }],
+  [
+    'jwt, own issuer',
+    { tenant_identity: 'jwt', jwt_issuer: OWN_ISSUER, jwt_audience: 'api', jwt_jwks_url: OWN_JWKS },
+  ],
 ];
 
 /** The routes behind the authorizer in an identity setup. */
@@ -192,7 +196,8 @@ describe('variables', () => {
     ['jwt_issuer', null, true],
     ['jwt_issuer', 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123', true],
     ['jwt_issuer', 'https://login.example.com', true],
-    ['jwt_issuer', 'https://login.example.com/', false],
+    // Auth0's iss ends in a slash, and jose compares iss exactly.
+    ['jwt_issuer', 'https://login.example.com/', true],
     ['jwt_issuer', 'http://login.example.com', false],
     ['jwt_issuer', 'cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123', false],
     ['jwt_issuer', 'https://', false],
@@ -270,12 +275,22 @@ describe('preconditions (checks across variables)', () => {
     ],
     [
       'an issuer without an audience',
-      { tenant_identity: 'jwt', jwt_issuer: OWN_ISSUER },
+      { tenant_identity: 'jwt', jwt_issuer: OWN_ISSUER, jwt_jwks_url: OWN_JWKS },
       ['jwt_issuer needs jwt_audience'],
     ],
     [
+      'an issuer without the URL of its keys',
+      { tenant_identity: 'jwt', jwt_issuer: OWN_ISSUER, jwt_audience: 'api' },
+      ['jwt_issuer needs jwt_jwks_url'],
+    ],
+    [
       'jwt settings in header mode',
-      { tenant_identity: 'header', jwt_issuer: OWN_ISSUER, jwt_audience: 'api' },
+      {
+        tenant_identity: 'header',
+        jwt_issuer: OWN_ISSUER,
+        jwt_audience: 'api',
+        jwt_jwks_url: OWN_JWKS,
+      },
       ['apply only with tenant_identity = "jwt"'],
     ],
     [
@@ -322,6 +337,7 @@ describe('preconditions (checks across variables)', () => {
         tenant_identity: 'jwt',
         jwt_issuer: OWN_ISSUER,
         jwt_audience: 'api',
+        jwt_jwks_url: OWN_JWKS,
         jwt_tenant_claim: 'tenant',
       }),
     ).toEqual([]);
@@ -514,7 +530,7 @@ describe('functions', () => {
       'jwt, own issuer': {
         JWT_ISSUER: OWN_ISSUER,
         JWT_AUDIENCE: 'api',
-        JWT_JWKS_URL: `${OWN_ISSUER}/.well-known/jwks.json`,
+        JWT_JWKS_URL: OWN_JWKS,
         JWT_TENANT_CLAIM: 'custom:tenant_id',
       },
     };
@@ -920,6 +936,7 @@ describe('API Gateway', () => {
           tenant_identity: 'jwt',
           jwt_issuer: OWN_ISSUER,
           jwt_audience: 'api',
+          jwt_jwks_url: OWN_JWKS,
           jwt_tenant_claim: 'tenant',
         },
         { mode: 'jwt', tenantClaim: 'tenant' },
@@ -1067,6 +1084,14 @@ describe('API Gateway', () => {
     expect(block(settings, 'settings')).toMatchObject({
       throttling_rate_limit: 7,
       throttling_burst_limit: 9,
+    });
+  });
+
+  it('keeps execution logging off, so the brokered credentials in requestContext are never logged', async () => {
+    const settings = await evaluator().instance('aws_api_gateway_method_settings.all');
+    expect(block(settings, 'settings')).toMatchObject({
+      logging_level: 'OFF',
+      data_trace_enabled: false,
     });
   });
 });
