@@ -112,11 +112,13 @@ locals {
   # aws:PrincipalTag/tenant_id. Must match TENANT_TAG_KEY in src/identity/tenant-credentials.ts.
   tenant_tag_key = "tenant_id"
 
-  # How long the brokered credentials last. They must outlast a cached authorizer answer plus one
-  # function run; AssumeRole takes at least 900 seconds, and role chaining (a Lambda role
-  # assuming another role) caps a session at 3600, which a precondition below enforces.
+  # How long the brokered credentials last. Each one handed out must outlast a cached authorizer
+  # answer plus one function run (ttl + timeout); a session twice that long can be handed out for
+  # at least half its life, so the authorizer reuses one session per tenant instead of assuming
+  # a role per token. AssumeRole takes at least 900 seconds, and role chaining (a Lambda role
+  # assuming another role) caps a session at 3600, hence ttl + timeout <= 1800 (a precondition).
   # https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
-  tenant_session_seconds = max(900, var.authorizer_cache_ttl_seconds + var.lambda_timeout)
+  tenant_session_seconds = min(3600, max(900, 2 * (var.authorizer_cache_ttl_seconds + var.lambda_timeout)))
 
   # The unique ids of the roles that broker tenant credentials (the authorizer's), the one role
   # the tenant data role trusts. IAM stores a role ARN in a trust policy's Principal as that
@@ -629,11 +631,11 @@ resource "aws_api_gateway_rest_api" "this" {
       error_message = "tenant_scoped_credentials needs the authorizer, which brokers the tenant credentials: set tenant_id_authorizer = true (or tenant_identity = \"jwt\"), or set tenant_scoped_credentials = false."
     }
 
-    # The brokered credentials must outlast a cached answer plus one function run, within the
-    # one hour that role chaining allows a session (see local.tenant_session_seconds).
+    # The brokered credentials must outlast a cached answer plus one function run, with room for
+    # reuse within the hour that role chaining allows a session (see local.tenant_session_seconds).
     precondition {
-      condition     = !var.tenant_scoped_credentials || var.authorizer_cache_ttl_seconds + var.lambda_timeout <= 3600
-      error_message = "With tenant_scoped_credentials, authorizer_cache_ttl_seconds + lambda_timeout must be at most 3600: the tenant credentials cannot last longer than an hour, and they must outlast a cached authorizer answer plus one function run."
+      condition     = !var.tenant_scoped_credentials || var.authorizer_cache_ttl_seconds + var.lambda_timeout <= 1800
+      error_message = "With tenant_scoped_credentials, authorizer_cache_ttl_seconds + lambda_timeout must be at most 1800: each brokered credential must outlast a cached authorizer answer plus one function run, a session lasts at most an hour (role chaining), and one must be reusable for at least half its life."
     }
 
     precondition {

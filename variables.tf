@@ -116,7 +116,7 @@ variable "tenant_id_authorizer" {
 }
 
 variable "authorizer_cache_ttl_seconds" {
-  description = "How long API Gateway caches the authorizer's answer for one identity value (an x-tenant-id, or a token), in seconds (0-3600; 0 turns caching off). A cached Allow, and for /isolated the brokered tenant credentials with it, is kept for the whole TTL, so a token that expires or is revoked stays accepted for up to that long. 60 bounds that at one minute, while a tenant still costs only one authorizer invoke per token per minute. With tenant_scoped_credentials, this plus lambda_timeout must be at most 3600."
+  description = "How long API Gateway caches the authorizer's answer for one identity value (an x-tenant-id, or a token), in seconds (0-3600; 0 turns caching off). A cached Allow, and for /isolated the brokered tenant credentials with it, is kept for the whole TTL, so a token that expires or is revoked stays accepted for up to that long. 60 bounds that at one minute, while a tenant still costs only one authorizer invoke per token per minute. With tenant_scoped_credentials, this plus lambda_timeout must be at most 1800 (the brokered sessions last at most an hour and must stay reusable)."
   type        = number
   default     = 60
 

@@ -134,9 +134,10 @@ export const startLocalStack = async (
       ? undefined
       : {
           roleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${LOCAL_PREFIX}-tenant-data`,
-          sessionSeconds: Math.max(
-            ROLE_CHAINING_SESSION_SECONDS.min,
-            Math.ceil(minValiditySeconds),
+          // main.tf's local.tenant_session_seconds: twice the validity, within STS's bounds.
+          sessionSeconds: Math.min(
+            ROLE_CHAINING_SESSION_SECONDS.max,
+            Math.max(ROLE_CHAINING_SESSION_SECONDS.min, 2 * Math.ceil(minValiditySeconds)),
           ),
           minValiditySeconds: Math.ceil(minValiditySeconds),
           stsEndpoint: sts.endpoint,

@@ -320,12 +320,12 @@ export const parseOptions = (
   );
   if (
     tenantScopedCredentials &&
-    ttlSeconds + timeoutMs / 1000 > ROLE_CHAINING_SESSION_SECONDS.max
+    2 * (ttlSeconds + timeoutMs / 1000) > ROLE_CHAINING_SESSION_SECONDS.max
   ) {
     // main.tf's precondition: a cached answer's credentials must outlast the TTL plus one
     // function run, within the one hour that role chaining allows.
     throw new OptionsError(
-      '--authorizer-cache-ttl plus --timeout must be at most 3600 s with tenant-scoped credentials',
+      '--authorizer-cache-ttl plus --timeout must be at most 1800 s with tenant-scoped credentials',
     );
   }
   return {

@@ -270,8 +270,8 @@ describe('preconditions (checks across variables)', () => {
     ],
     [
       'brokered credentials that would have to outlast role chaining',
-      { authorizer_cache_ttl_seconds: 3600, lambda_timeout: 10 },
-      ['authorizer_cache_ttl_seconds + lambda_timeout must be at most 3600'],
+      { authorizer_cache_ttl_seconds: 1800, lambda_timeout: 10 },
+      ['authorizer_cache_ttl_seconds + lambda_timeout must be at most 1800'],
     ],
     [
       'an issuer without an audience',
@@ -320,10 +320,10 @@ describe('preconditions (checks across variables)', () => {
   });
 
   it.each([
-    [3590, 10, true],
-    [3591, 10, false],
+    [1790, 10, true],
+    [1791, 10, false],
   ])(
-    'bounds cache TTL + timeout by the hour of role chaining only with brokered credentials (%s + %s)',
+    'bounds cache TTL + timeout by half the hour of role chaining only with brokered credentials (%s + %s)',
     async (ttl, timeout, scopedAccepted) => {
       const vars = { authorizer_cache_ttl_seconds: ttl, lambda_timeout: timeout };
       expect((await failedPreconditions(vars)).length === 0).toBe(scopedAccepted);
@@ -513,7 +513,7 @@ describe('functions', () => {
     const table = { TABLE_NAME: '${aws_dynamodb_table.counters.name}' };
     const broker = (ttl: number, timeout: number) => ({
       TENANT_DATA_ROLE_ARN: '${aws_iam_role.tenant_data[0].arn}',
-      TENANT_SESSION_SECONDS: String(Math.max(900, ttl + timeout)),
+      TENANT_SESSION_SECONDS: String(Math.min(3600, Math.max(900, 2 * (ttl + timeout)))),
       TENANT_CREDENTIALS_MIN_VALIDITY_SECONDS: String(ttl + timeout),
       TENANT_CREDENTIALS_RESOURCES: '/isolated',
     });
@@ -571,10 +571,12 @@ describe('functions', () => {
       },
     );
 
-    it('keeps brokered credentials valid for one cached answer plus one function run', async () => {
-      const ev = evaluator({ authorizer_cache_ttl_seconds: 3000, lambda_timeout: 29 });
-      expect(await environmentOf(ev, 'authorizer')).toMatchObject(broker(3000, 29));
-      expect(await ev.evaluate('${local.tenant_session_seconds}')).toBe(3029);
+    it('keeps brokered credentials valid for one cached answer plus one function run, and reusable for half a session', async () => {
+      const ev = evaluator({ authorizer_cache_ttl_seconds: 1771, lambda_timeout: 29 });
+      expect(await environmentOf(ev, 'authorizer')).toMatchObject(broker(1771, 29));
+      expect(await ev.evaluate('${local.tenant_session_seconds}')).toBe(3600);
+      const defaults = evaluator();
+      expect(await defaults.evaluate('${local.tenant_session_seconds}')).toBe(900);
     });
 
     it('takes the JWKS URL given, and the claim given, for an issuer of your own', async () => {

@@ -236,6 +236,7 @@ const KNOWN_ONLY_CALLS: Record<string, (...args: Value[]) => Value> = {
   jsonencode: (value) => jsonencode(value),
   fileexists: (path) => existsSync(String(path)),
   max: (...numbers) => Math.max(...numbers.map(Number)),
+  min: (...numbers) => Math.min(...numbers.map(Number)),
   floor: (number) => Math.floor(Number(number)),
   join: (separator, list) => {
     if (!Array.isArray(list)) throw new Error('join() wants a list');

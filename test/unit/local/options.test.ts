@@ -112,7 +112,7 @@ describe('parseOptions for the authorizer and the store endpoint', () => {
     // The authorizer brokers tenant credentials: main.tf refuses the same combination.
     [['--no-authorizer']],
     // Credentials must outlast a cached answer plus a function run, within one hour.
-    [['--authorizer-cache-ttl', '3600', '--timeout', '1']],
+    [['--authorizer-cache-ttl', '1800', '--timeout', '1']],
   ])('refuses %j with an OptionsError', (argv) => {
     expect(() => parseOptions(argv, {})).toThrow(OptionsError);
   });
