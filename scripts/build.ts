@@ -8,9 +8,10 @@
  * bundles. Editing the local stack, the tests or the docs never rebuilds the handlers.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { bundlePath, DEFAULT_FUNCTIONS_DIR } from '../src/local/lambda/functions.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -24,11 +25,59 @@ export const functionKeys = (): string[] =>
     .map((file) => basename(file, '.ts'))
     .sort();
 
+/** The namespace of the virtual modules `builtinModulesPlugin` puts in place of Node built-ins. */
+const BUILTIN_NAMESPACE = 'node-builtin';
+
+/**
+ * Binds `__nodeRequire` at the top of every output file, for the plugin below: `undefined` where
+ * `process.getBuiltinModule` exists (Node ≥ 22.3 and ≥ 20.16: every Lambda nodejs22.x/24.x
+ * release), otherwise a `require` made with `createRequire`, which loads a built-in synchronously.
+ * The `await` only runs on those older releases; its presence makes each file an async module,
+ * which `import()` (Lambda's runtime, the local stack, the tests) handles like any other.
+ */
+export const BUILTIN_FALLBACK_BANNER =
+  'const __nodeRequire=globalThis.process.getBuiltinModule?void 0:(await import("node:module")).createRequire(import.meta.url);';
+
+/**
+ * Maps every import of a Node built-in (`node:http`, bare `http`, static, dynamic or `require`)
+ * to a small CommonJS module, `module.exports = process.getBuiltinModule("node:http")`, that
+ * esbuild bundles like any other: named and default imports of it go through esbuild's usual
+ * CommonJS interop, which reads each export only when the code uses it.
+ *
+ * Why: importing a built-in from an ES module makes Node build an ES module facade for it, which
+ * reads every export of the built-in up front. On Node 22 and 24 the facade of `node:http` reads
+ * its lazy `WebSocket`/`EventSource`-style exports and so loads undici (fetch, web streams,
+ * http2, worker_threads …) — ~60–100 ms under the flags Lambda starts Node with, since
+ * `--expose-gc` alone makes Node compile its built-ins without their code cache. The SDK's HTTP
+ * handler imports `node:http` on the first request to an http endpoint; `getBuiltinModule`
+ * returns the module itself and loads nothing else. Where `getBuiltinModule` is missing (Node
+ * < 20.16 / < 22.3, never in Lambda), the banner's `createRequire` stands in, so the same
+ * bundle still runs everywhere `engines` allows.
+ */
+export const builtinModulesPlugin = (): Plugin => ({
+  name: 'builtin-modules',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^[a-z_][a-z0-9_/]*$|^node:/ }, (args) => {
+      if (!isBuiltin(args.path)) return undefined;
+      const id = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+      return { path: id, namespace: BUILTIN_NAMESPACE, sideEffects: false };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, (args) => {
+      const id = JSON.stringify(args.path);
+      return {
+        contents: `module.exports=globalThis.process.getBuiltinModule?.(${id})??__nodeRequire(${id});`,
+        loader: 'js',
+      };
+    });
+  },
+});
+
 /**
  * Shared esbuild settings.
  *
- * - `target: node22`: the oldest runtime we deploy to (nodejs22.x); the code itself uses nothing
- *   newer than Node 20 so the local stack on Node 20 runs the same bundle.
+ * - `target: node22`: the oldest runtime we deploy to (nodejs22.x), and nodejs24.x runs it as
+ *   is; the code itself uses nothing newer than Node 20 so the local stack on Node 20 runs the
+ *   same bundle.
  * - The SDK is bundled rather than taken from the runtime: the version is pinned by our lock
  *   file, and one bundled file loads faster than resolving hundreds of modules from disk.
  * - `mainFields: ['module', 'main']` prefers the SDK's ES module builds (dist-es) over the
@@ -40,8 +89,9 @@ export const functionKeys = (): string[] =>
  *   the code path runs — in Lambda the credentials come from environment variables, so they
  *   never do. Terraform zips the whole dist/<key>/ directory, so the chunks ship with the entry.
  *   Chunk names carry a content hash, so the output stays deterministic.
- * `npm run bench` measures each of these steps against the esbuild defaults, a naive transpile
- * and an empty handler (bench/report.md).
+ * - `builtinModulesPlugin`: Node built-ins through `process.getBuiltinModule` (above).
+ * `npm run bench` measures each of these steps against the esbuild defaults, a naive transpile,
+ * an empty handler and a hand-signed UpdateItem on Node built-ins alone (bench/report.md).
  */
 export const esbuildOptions = (key: string, distDir = DIST_DIR): BuildOptions => ({
   entryPoints: { index: join(HANDLERS_DIR, `${key}.ts`) },
@@ -56,6 +106,8 @@ export const esbuildOptions = (key: string, distDir = DIST_DIR): BuildOptions =>
   target: 'node22',
   minify: true,
   mainFields: ['module', 'main'],
+  plugins: [builtinModulesPlugin()],
+  banner: { js: BUILTIN_FALLBACK_BANNER },
   legalComments: 'none',
   logLevel: 'warning',
 });
@@ -86,7 +138,10 @@ export const buildAll = async (distDir = DIST_DIR): Promise<Record<string, numbe
       absWorkingDir: ROOT,
       metafile: true,
     });
-    for (const input of Object.keys(metafile.inputs)) files.add(input);
+    for (const input of Object.keys(metafile.inputs)) {
+      // The plugin's virtual modules (`node-builtin:node:http`) are no files that could change.
+      if (!input.startsWith(`${BUILTIN_NAMESPACE}:`)) files.add(input);
+    }
     sizes[key] = packageFiles(key, distDir).reduce(
       (sum, file) => sum + statSync(join(distDir, key, file)).size,
       0,

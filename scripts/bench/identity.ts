@@ -19,6 +19,7 @@ import {
   LOCAL_ISSUER,
   LOCAL_TENANT_CLAIM,
 } from '../../src/local/cognito/local-issuer.js';
+import type { ProbeRuntime } from './lambda-runtime.js';
 import type { ProbeJob } from './measure-init.js';
 import type { ProbeResult, ProbeScenario } from './probe.js';
 import type { AuthorizerRow, InitFigures } from './report.js';
@@ -69,6 +70,8 @@ const writeScenario = (name: string, scenario: ProbeScenario): string => {
 const brokerTenant = (i: number): string => (i === 0 || i % 2 === 1 ? TENANT : `Bench-${i}`);
 
 export interface IdentitySetup {
+  /** The runtime every job of this file runs on. */
+  runtime: ProbeRuntime;
   shipped: Variant;
   /** The bundle of BEFORE_COMMIT; undefined when it could not be built. */
   before: Variant | undefined;
@@ -81,7 +84,7 @@ export interface IdentitySetup {
 }
 
 export const identityJobs = async (setup: IdentitySetup): Promise<ProbeJob[]> => {
-  const { shipped, invocations } = setup;
+  const { shipped, invocations, runtime } = setup;
   const broker = {
     TENANT_DATA_ROLE_ARN: ROLE_ARN,
     // main.tf: max(900, cache TTL + function timeout) and cache TTL + function timeout.
@@ -98,6 +101,7 @@ export const identityJobs = async (setup: IdentitySetup): Promise<ProbeJob[]> =>
     {
       id: JOB.header,
       variant: shipped,
+      runtime,
       key: 'authorizer',
       invocations,
       env: { TENANT_IDENTITY: 'header' },
@@ -110,6 +114,7 @@ export const identityJobs = async (setup: IdentitySetup): Promise<ProbeJob[]> =>
     {
       id: JOB.jwt,
       variant: shipped,
+      runtime,
       key: 'authorizer',
       invocations,
       env: {
@@ -128,6 +133,7 @@ export const identityJobs = async (setup: IdentitySetup): Promise<ProbeJob[]> =>
     {
       id: JOB.broker,
       variant: shipped,
+      runtime,
       key: 'authorizer',
       invocations,
       env: { TENANT_IDENTITY: 'header', ...broker },
@@ -142,6 +148,7 @@ export const identityJobs = async (setup: IdentitySetup): Promise<ProbeJob[]> =>
     {
       id: JOB.after,
       variant: shipped,
+      runtime,
       key: 'isolated',
       invocations: 1,
       env: { TENANT_CREDENTIALS: 'authorizer' },
@@ -160,6 +167,7 @@ export const identityJobs = async (setup: IdentitySetup): Promise<ProbeJob[]> =>
     jobs.push({
       id: JOB.before,
       variant: setup.before,
+      runtime,
       key: 'isolated',
       invocations: 1,
       env: { TENANT_DATA_ROLE_ARN: ROLE_ARN, AWS_ENDPOINT_URL_STS: setup.stsEndpoint },

@@ -6,36 +6,26 @@
  */
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { lambdaBaseEnvironment, type ProbeRuntime } from './lambda-runtime.js';
 import type { ProbeResult } from './probe.js';
 import type { ProbeKey, Variant } from './variants.js';
 
 /**
- * What Lambda puts in a Node.js function's environment, with dummy credentials (Lambda hands
- * the role's credentials over as these three variables), and what Terraform sets (TABLE_NAME).
- * Nothing is inherited from the bench process: no AWS_PROFILE, ~/.aws or NODE_OPTIONS of ours
- * may reach the SDK under test. The authorizer uses no table, so main.tf gives it no
- * TABLE_NAME, and it gets no store endpoint either.
+ * What Lambda and Terraform put in a function's environment on `runtime` (lambda-runtime.ts),
+ * with dummy credentials, and TABLE_NAME. Nothing is inherited from the bench process: no
+ * AWS_PROFILE, ~/.aws or NODE_OPTIONS of ours may reach the SDK under test. HOME points at an
+ * empty scratch directory, so the shared config files the SDK may look for are absent, as in
+ * Lambda. The authorizer uses no table, so main.tf gives it no TABLE_NAME, and it gets no store
+ * endpoint either.
  */
 export const lambdaEnvironment = (
+  runtime: ProbeRuntime,
   key: ProbeKey,
   store: { endpoint: string; table: string },
+  home: string,
 ): Record<string, string> => ({
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  LANG: 'en_US.UTF-8',
-  TZ: ':UTC',
-  AWS_REGION: 'us-east-1',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'ASIABENCHMARKEXAMPLE',
-  AWS_SECRET_ACCESS_KEY: 'bench/secret/access/key/example/0000000',
-  AWS_SESSION_TOKEN: 'bench-session-token',
-  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-  AWS_LAMBDA_FUNCTION_NAME: `bench-${key}`,
-  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-  AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/bench-${key}`,
-  AWS_LAMBDA_LOG_STREAM_NAME: '2026/01/01/[$LATEST]bench',
-  _HANDLER: 'index.handler',
+  ...lambdaBaseEnvironment(runtime, `bench-${key}`),
+  HOME: home,
   ...(key === 'authorizer'
     ? {}
     : {
@@ -47,6 +37,7 @@ export const lambdaEnvironment = (
 
 const runProbe = (
   probe: string,
+  runtime: ProbeRuntime,
   entry: string,
   key: ProbeKey,
   invocations: number,
@@ -55,8 +46,9 @@ const runProbe = (
 ): Promise<ProbeResult> =>
   new Promise((resolve, reject) => {
     const child = spawn(
-      process.execPath,
+      runtime.node,
       [
+        ...runtime.flags,
         probe,
         pathToFileURL(entry).href,
         key,
@@ -77,7 +69,11 @@ const runProbe = (
     child.on('exit', (code) => {
       const line = stdout.trim().split('\n').pop() ?? '';
       if (code !== 0 || !line.startsWith('{')) {
-        reject(new Error(`probe of ${entry} exited with ${code}: ${stderr.slice(-2000)}`));
+        reject(
+          new Error(
+            `probe of ${entry} on ${runtime.id} exited with ${code}: ${stderr.slice(-2000)}`,
+          ),
+        );
         return;
       }
       resolve(JSON.parse(line) as ProbeResult);
@@ -88,6 +84,8 @@ export interface ProbeJob {
   /** Unique name of the job in the results. */
   id: string;
   variant: Variant;
+  /** The Node binary and flags the probe starts with. */
+  runtime: ProbeRuntime;
   key: ProbeKey;
   invocations: number;
   /** Extra environment for this job, over the function's Lambda environment. */
@@ -101,7 +99,7 @@ export const runInterleaved = async (
   probe: string,
   jobs: readonly ProbeJob[],
   runs: number,
-  envFor: (key: ProbeKey) => Record<string, string>,
+  envFor: (runtime: ProbeRuntime, key: ProbeKey) => Record<string, string>,
   hooks: {
     /** Before each probe (e.g. reset the store's request tally). */
     before?: (job: ProbeJob) => void;
@@ -116,10 +114,11 @@ export const runInterleaved = async (
       hooks.before?.(job);
       const result = await runProbe(
         probe,
+        job.runtime,
         job.variant.entry(job.key),
         job.key,
         job.invocations,
-        { ...envFor(job.key), ...job.env },
+        { ...envFor(job.runtime, job.key), ...job.env },
         job.scenario,
       );
       samples.get(job.id)?.push(result);

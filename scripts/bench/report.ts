@@ -3,6 +3,9 @@
  * chart bench/init.svg) and as the summary table printed at the end of `npm run bench`.
  */
 import type { Bar } from './chart.js';
+import type { ClientConfigCheck } from './client-config-check.js';
+import type { ProbeRuntime } from './lambda-runtime.js';
+import { runtimeLabel, shortRuntimeLabel } from './lambda-runtime.js';
 import type { IdleMemory, LoadFigures } from './load.js';
 import { ratio, round } from './stats.js';
 import type { FunctionKey, SizeFigures, VariantKind } from './variants.js';
@@ -22,12 +25,19 @@ export interface InitFigures {
   storeRequestsPerInvocation: number;
 }
 
+/** How the probe processes of one column of figures were started (lambda-runtime.ts). */
+export type RuntimeReport = Pick<
+  ProbeRuntime,
+  'id' | 'lambdaRuntime' | 'nodeVersion' | 'flags' | 'memoryMb' | 'lambdaFlags'
+>;
+
 export interface VariantReport {
   id: string;
   kind: VariantKind;
   description: string;
   sizes: Partial<Record<FunctionKey, SizeFigures>>;
-  init: Partial<Record<FunctionKey, InitFigures>>;
+  /** Runtime id → function → figures; a build runs on some runtimes only. */
+  init: Record<string, Partial<Record<FunctionKey, InitFigures>>>;
 }
 
 export interface WarmFigures {
@@ -108,6 +118,14 @@ export interface Target {
 export interface BenchReport {
   generatedAt: string;
   machine: { node: string; platform: string; cpus: number; cpuModel: string };
+  runtimes: RuntimeReport[];
+  /** The runtime of the goal, the authorizer and warm jobs. */
+  primaryRuntime: string;
+  skippedRuntimes: { id: string; reason: string }[];
+  /** Without and with AWS_ENDPOINT_URL_DYNAMODB (Lambda, then the bench's probes). */
+  clientConfigChecks: Array<ClientConfigCheck | { error: string }>;
+  /** The shipped standard bundle with a primed V8 code cache (NODE_COMPILE_CACHE): not shipped. */
+  compileCache?: { init: InitFigures; cacheFiles: number };
   settings: {
     runs: number;
     warmProcesses: number;
@@ -140,53 +158,88 @@ const fine = (value: number | undefined): string =>
 const variant = (report: BenchReport, id: string): VariantReport | undefined =>
   report.variants.find((v) => v.id === id);
 
-const initOf = (report: BenchReport, id: string, key: FunctionKey = 'standard') =>
-  variant(report, id)?.init[key];
+const runtimeOf = (report: BenchReport, id: string): RuntimeReport | undefined =>
+  report.runtimes.find((r) => r.id === id);
 
-/** Rows of the headline table: the shipped build against its baselines. */
+const primaryOf = (report: BenchReport): RuntimeReport | undefined =>
+  runtimeOf(report, report.primaryRuntime);
+
+const initOf = (
+  report: BenchReport,
+  id: string,
+  key: FunctionKey = 'standard',
+  runtime: string = report.primaryRuntime,
+): InitFigures | undefined => variant(report, id)?.init[runtime]?.[key];
+
+const NaN_ = Number.NaN;
+
+/** The label every figure carries: Node version and how it was started. */
+const labelOf = (runtime: RuntimeReport | undefined): string =>
+  runtime === undefined ? 'unknown runtime' : shortRuntimeLabel(runtime);
+
+/** Rows of the headline table: cold request and init under Lambda's flags first. */
 export const summaryRows = (report: BenchReport): string[][] => {
-  const shipped = initOf(report, 'shipped');
-  const naive = initOf(report, 'naive');
-  const floor = initOf(report, 'empty');
-  const esbuildDefault = initOf(report, 'esbuild-default');
+  const rows: string[][] = [];
+  for (const runtime of report.runtimes.filter((r) => r.lambdaFlags)) {
+    const reference = initOf(report, 'reference', 'standard', runtime.id);
+    const floor = initOf(report, 'empty', 'standard', runtime.id);
+    const label = labelOf(runtime);
+    for (const key of ['standard', 'isolated'] as const) {
+      const shipped = initOf(report, 'shipped', key, runtime.id);
+      if (shipped === undefined) continue;
+      rows.push([
+        `**cold request**, ${key} (${label})`,
+        `**${ms(shipped.coldMs)}**`,
+        `**${ratio(shipped.coldMs, reference?.coldMs ?? NaN_)} reference** (${ms(reference?.coldMs)}), ${ratio(shipped.coldMs, floor?.coldMs ?? NaN_)} empty handler (${ms(floor?.coldMs)})`,
+      ]);
+    }
+    const shipped = initOf(report, 'shipped', 'standard', runtime.id);
+    const naive = initOf(report, 'naive', 'standard', runtime.id);
+    rows.push([
+      `init, standard (${label})`,
+      ms(shipped?.initMs),
+      `${ratio(shipped?.initMs ?? NaN_, reference?.initMs ?? NaN_)} reference (${ms(reference?.initMs)}), ${ratio(shipped?.initMs ?? NaN_, floor?.initMs ?? NaN_)} empty (${ms(floor?.initMs)}), ${ratio(shipped?.initMs ?? NaN_, naive?.initMs ?? NaN_)} naive (${ms(naive?.initMs)})`,
+    ]);
+  }
+  const plain = report.runtimes.find((r) => !r.lambdaFlags);
+  if (plain !== undefined) {
+    const shipped = initOf(report, 'shipped', 'standard', plain.id);
+    const reference = initOf(report, 'reference', 'standard', plain.id);
+    rows.push([
+      `cold request, standard (${labelOf(plain)}: for comparison)`,
+      ms(shipped?.coldMs),
+      `${ratio(shipped?.coldMs ?? NaN_, reference?.coldMs ?? NaN_)} reference (${ms(reference?.coldMs)})`,
+    ]);
+  }
+  const primaryLabel = labelOf(primaryOf(report));
   const warm = report.warm.find((w) => w.key === 'isolated' && w.variant === 'shipped');
-  const rows: string[][] = [
+  rows.push(
     ['bundle (standard), raw / gzip', sizeCell(variant(report, 'shipped')?.sizes.standard), ''],
     [
-      'init, median',
-      ms(shipped?.initMs),
-      `${ratio(shipped?.initMs ?? Number.NaN, naive?.initMs ?? Number.NaN)} naive (${ms(naive?.initMs)}), ${ratio(shipped?.initMs ?? Number.NaN, esbuildDefault?.initMs ?? Number.NaN)} esbuild default (${ms(esbuildDefault?.initMs)}), ${ratio(shipped?.initMs ?? Number.NaN, floor?.initMs ?? Number.NaN)} empty (${ms(floor?.initMs)})`,
-    ],
-    [
-      'cold request (init + 1st invoke), median',
-      ms(shipped?.coldMs),
-      `${ratio(shipped?.coldMs ?? Number.NaN, naive?.coldMs ?? Number.NaN)} naive (${ms(naive?.coldMs)})`,
-    ],
-    [
-      'warm invoke p50 / p99 (isolated)',
+      `warm invoke p50 / p99, isolated (${primaryLabel})`,
       `${ms(warm?.p50Ms)} / ${ms(warm?.p99Ms)}`,
       `${warm?.processes ?? 0} processes × ${warm?.invocationsPerProcess ?? 0}`,
     ],
     [
       'DynamoDB requests per API request',
-      `${round(warm?.requestsPerInvocation ?? Number.NaN, 3)}`,
+      `${round(warm?.requestsPerInvocation ?? NaN_, 3)}`,
       'counted at the store',
     ],
-  ];
+  );
   const auth = report.authorizer?.rows;
   const header = auth?.find((r) => r.id === 'header');
   const jwt = auth?.find((r) => r.id === 'jwt');
   const broker = auth?.find((r) => r.id === 'header+broker');
   if (header !== undefined && jwt !== undefined) {
     rows.push([
-      'authorizer jwt: init / 1st request / warm p50',
+      `authorizer jwt: init / 1st request / warm p50 (${primaryLabel})`,
       `${ms(jwt.init.initMs)} / ${ms(jwt.init.firstInvokeMs)} / ${fine(jwt.warmP50Ms)}`,
       `${ratio(jwt.init.initMs, header.init.initMs)} / ${ratio(jwt.init.firstInvokeMs, header.init.firstInvokeMs)} / ${ratio(jwt.warmP50Ms, header.warmP50Ms)} header mode`,
     ]);
   }
   if (header !== undefined && broker !== undefined) {
     rows.push([
-      'authorizer broker: 1st request / cached session',
+      `authorizer broker: 1st request / cached session (${primaryLabel})`,
       `${ms(broker.init.firstInvokeMs)} / ${fine(broker.warmP50Ms)}`,
       `${ratio(broker.init.firstInvokeMs, header.init.firstInvokeMs)} / ${ratio(broker.warmP50Ms, header.warmP50Ms)} header mode without broker`,
     ]);
@@ -194,7 +247,7 @@ export const summaryRows = (report: BenchReport): string[][] => {
   const iso = report.isolatedCredentials;
   if (iso !== undefined) {
     rows.push([
-      'isolated cold request, brokered credentials',
+      `isolated cold request, brokered credentials (${primaryLabel})`,
       ms(iso.after.init.coldMs),
       iso.before === undefined
         ? `before (${iso.commit.slice(0, 7)}) not measured`
@@ -235,40 +288,256 @@ const table = (header: string[], rows: string[][]): string =>
     ...rows.map((row) => `| ${row.join(' | ')} |`),
   ].join('\n');
 
-/** Plain-text table for the terminal. */
+/** Plain-text table for the terminal (Markdown emphasis removed). */
 export const consoleTable = (rows: string[][]): string => {
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n');
+  const plain = rows.map((row) => row.map((cell) => cell.replace(/\*\*/g, '')));
+  const widths = [0, 1, 2].map((i) => Math.max(...plain.map((row) => (row[i] ?? '').length)));
+  return plain
+    .map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '))
+    .join('\n');
 };
 
+/** The chart: median cold request of every build, standard function, primary runtime. */
+export const chartTitle = (report: BenchReport): string =>
+  `Median cold request (init + 1st invoke), standard function, ${labelOf(primaryOf(report))}`;
+
 export const chartBars = (report: BenchReport): Bar[] => {
-  const naive = initOf(report, 'naive')?.initMs ?? Number.NaN;
+  const reference = initOf(report, 'reference')?.coldMs ?? NaN_;
   return report.variants
-    .filter((v) => v.kind !== 'proposal' && v.init.standard !== undefined)
+    .filter((v) => v.kind !== 'proposal' && initOf(report, v.id) !== undefined)
     .map((v) => ({
       label: v.id,
-      value: v.init.standard?.initMs ?? 0,
+      value: initOf(report, v.id)?.coldMs ?? 0,
       note:
-        v.id === 'naive' ? '' : `(${ratio(v.init.standard?.initMs ?? Number.NaN, naive)} naive)`,
-      tone: v.kind === 'proposal' ? 'step' : v.kind,
+        v.id === 'reference'
+          ? ''
+          : `(${ratio(initOf(report, v.id)?.coldMs ?? NaN_, reference)} reference)`,
+      tone: v.kind === 'proposal' ? 'step' : v.kind === 'reference' ? 'floor' : v.kind,
     }));
 };
 
-export const renderMarkdown = (report: BenchReport, notes: string): string => {
-  const naive = initOf(report, 'naive');
-  const floor = initOf(report, 'empty');
-  const esbuildDefault = initOf(report, 'esbuild-default');
+/** The ladder in order, each step with the build before it. */
+const LADDER: Array<[string, string, string]> = [
+  ['esbuild-default', 'module-first', "1. SDK ES module builds (`mainFields: ['module', 'main']`)"],
+  ['module-first', 'split', '2. code splitting'],
+  ['split', 'builtins', '3. built-ins through `process.getBuiltinModule` (esbuild plugin)'],
+  ['builtins', 'shipped', '4. explicit client configuration (src/store/counter-store-from-env.ts)'],
+];
+
+const initSection = (report: BenchReport): string[] => {
   const lines: string[] = [];
+  lines.push(
+    '## Cold request and init per environment',
+    '',
+    `![${chartTitle(report)}](init.svg)`,
+    '',
+  );
+  lines.push(
+    'Each runtime column below is its own set of fresh processes, interleaved with every other job of the run. **Cold request** = init (the `import()` of the handler module until it has evaluated) + the first invocation (one UpdateItem against the embedded store).',
+    '',
+  );
+  for (const runtime of report.runtimes) {
+    const reference = initOf(report, 'reference', 'standard', runtime.id);
+    const floor = initOf(report, 'empty', 'standard', runtime.id);
+    const naive = initOf(report, 'naive', 'standard', runtime.id);
+    lines.push(
+      `### ${runtime.lambdaFlags ? runtime.lambdaRuntime : 'for comparison'}: ${runtimeLabel(runtime)}`,
+      '',
+      runtime.lambdaFlags
+        ? `AWS_EXECUTION_ENV=AWS_Lambda_${runtime.lambdaRuntime}, AWS_LAMBDA_FUNCTION_MEMORY_SIZE=${runtime.memoryMb}: the flags Lambda's bootstrap passes for ${runtime.memoryMb} MB.`
+        : `The same binary without Lambda's flags, in the same Lambda environment (AWS_EXECUTION_ENV=AWS_Lambda_${runtime.lambdaRuntime}): what the flags cost.`,
+      '',
+    );
+    const rows = report.variants.flatMap((v) =>
+      (['standard', 'isolated'] as const).flatMap((key) => {
+        const init = v.init[runtime.id]?.[key];
+        if (init === undefined) return [];
+        const stepBefore = LADDER.find(([, after]) => after === v.id)?.[0];
+        const before =
+          key === 'standard' && stepBefore !== undefined
+            ? initOf(report, stepBefore, 'standard', runtime.id)
+            : undefined;
+        return [
+          [
+            `\`${v.id}\` (${key})`,
+            v.kind,
+            v.id === 'shipped' || v.id === 'reference' ? `**${ms(init.coldMs)}**` : ms(init.coldMs),
+            ratio(init.coldMs, reference?.coldMs ?? NaN_),
+            ratio(init.coldMs, floor?.coldMs ?? NaN_),
+            before === undefined ? '' : ratio(init.coldMs, before.coldMs),
+            ms(init.initMs),
+            ms(init.firstInvokeMs),
+            ratio(init.initMs, naive?.initMs ?? NaN_),
+            `${init.rssMb.toFixed(1)} MB`,
+            String(round(init.storeRequestsPerInvocation, 3)),
+          ],
+        ];
+      }),
+    );
+    lines.push(
+      table(
+        [
+          'build',
+          'kind',
+          'cold request',
+          '÷ reference',
+          '÷ empty',
+          '÷ step before',
+          'init',
+          '1st invoke',
+          'init ÷ naive',
+          'RSS after',
+          'store req / invoke',
+        ],
+        rows,
+      ),
+      '',
+    );
+  }
+  lines.push('### Each lever, before and after (same run)', '');
+  lines.push(
+    table(
+      [
+        'lever',
+        'runtime',
+        'cold request before → after',
+        'after ÷ before',
+        'init before → after',
+        '1st invoke before → after',
+      ],
+      LADDER.flatMap(([beforeId, afterId, name]) =>
+        report.runtimes
+          .filter((r) => r.lambdaFlags)
+          .flatMap((runtime) => {
+            const b = initOf(report, beforeId, 'standard', runtime.id);
+            const a = initOf(report, afterId, 'standard', runtime.id);
+            if (a === undefined || b === undefined) return [];
+            return [
+              [
+                name,
+                labelOf(runtime),
+                `${ms(b.coldMs)} → ${ms(a.coldMs)}`,
+                `**${ratio(a.coldMs, b.coldMs)}**`,
+                `${ms(b.initMs)} → ${ms(a.initMs)}`,
+                `${ms(b.firstInvokeMs)} → ${ms(a.firstInvokeMs)}`,
+              ],
+            ];
+          }),
+      ),
+    ),
+    '',
+  );
+  const plain = report.runtimes.find((r) => !r.lambdaFlags);
+  const flagged = report.runtimes.find(
+    (r) => r.lambdaFlags && plain !== undefined && r.lambdaRuntime === plain.lambdaRuntime,
+  );
+  if (plain !== undefined && flagged !== undefined) {
+    lines.push(
+      `### What Lambda's flags cost (${flagged.lambdaRuntime}, Node ${flagged.nodeVersion})`,
+      '',
+    );
+    lines.push(
+      table(
+        ['build', 'cold request, no flags', "cold request, Lambda's flags", '÷ no flags'],
+        report.variants.flatMap((v) => {
+          const a = initOf(report, v.id, 'standard', plain.id);
+          const b = initOf(report, v.id, 'standard', flagged.id);
+          if (a === undefined || b === undefined) return [];
+          return [[`\`${v.id}\``, ms(a.coldMs), ms(b.coldMs), ratio(b.coldMs, a.coldMs)]];
+        }),
+      ),
+      '',
+    );
+  }
+  const cache = report.compileCache;
+  const primary = primaryOf(report);
+  const shipped = initOf(report, 'shipped');
+  if (cache !== undefined && shipped !== undefined) {
+    lines.push(
+      `### A V8 code cache (measured, not shipped)`,
+      '',
+      `The shipped standard bundle on ${labelOf(primary)} with Node's compile cache (\`NODE_COMPILE_CACHE\`, ${cache.cacheFiles} cache files primed by one process before the rounds): cold request ${ms(cache.init.coldMs)} against ${ms(shipped.coldMs)} without, **${ratio(cache.init.coldMs, shipped.coldMs)}**; init ${ms(cache.init.initMs)} against ${ms(shipped.initMs)}. Why it is not shipped: see "A V8 code cache" below.`,
+      '',
+    );
+  }
+  lines.push(...clientConfigLines(report));
+  lines.push(
+    'What each build is:',
+    '',
+    ...report.variants.map((v) => `- \`${v.id}\` (${v.kind}): ${v.description}`),
+    '',
+  );
+  lines.push(
+    report.shippedEqualsLastStep
+      ? "The last build step's esbuild options, applied to today's src/, are byte-identical to scripts/build.ts's output (built independently in this run): `shipped` differs from `builtins` only by src/."
+      : "Note: the last build step's options on today's src/ did not reproduce scripts/build.ts's output in this run.",
+    '',
+  );
+  if (report.skippedRuntimes.length > 0) {
+    lines.push(...report.skippedRuntimes.map((r) => `- **${r.id} not measured**: ${r.reason}`), '');
+  }
+  return lines;
+};
+
+const clientConfigLines = (report: BenchReport): string[] => {
+  const lines = ['### The explicit client configuration against the SDK’s own resolution', ''];
+  lines.push(
+    'scripts/bench/client-config-check.ts, in a child process with Lambda’s environment and an empty HOME (no shared config files), once without AWS_ENDPOINT_URL_DYNAMODB (as in Lambda) and once with it (as in the probes): `new DynamoDBClient({})` against the shipped `new DynamoDBClient(ownRoleClientConfig())`, every setting resolved as the SDK resolves it, and one UpdateItem from each, recorded after signing and never sent. The last row checks the reference handler’s signer against the SDK’s signature of that request.',
+    '',
+  );
+  const checks = report.clientConfigChecks.filter(
+    (check): check is ClientConfigCheck => !('error' in check),
+  );
+  for (const check of report.clientConfigChecks) {
+    if ('error' in check) lines.push(`- **not checked**: ${check.error}`, '');
+  }
+  const lambda = checks.find((c) => !c.endpointFromEnv);
+  const probes = checks.find((c) => c.endpointFromEnv);
+  const first = lambda ?? probes;
+  if (first === undefined) return lines;
+  const same = (check: ClientConfigCheck | undefined, name: string): string => {
+    const setting = check?.settings.find((s) => s.setting === name);
+    return setting === undefined ? '—' : setting.equal ? 'yes' : `**no** (\`${setting.explicit}\`)`;
+  };
+  const rows = first.settings.map((setting) => [
+    setting.setting,
+    `\`${lambda?.settings.find((s) => s.setting === setting.setting)?.sdk ?? '—'}\``,
+    same(lambda, setting.setting),
+    same(probes, setting.setting),
+  ]);
+  const signature = (check: ClientConfigCheck | undefined): string =>
+    check === undefined ? '—' : check.referenceSignatureMatches ? 'yes' : '**no**';
+  rows.push(['reference signer = SDK signature', '', signature(lambda), signature(probes)]);
+  lines.push(
+    table(
+      ['setting', 'SDK default (Lambda)', 'explicit same, Lambda', 'explicit same, probes'],
+      rows,
+    ),
+    '',
+  );
+  return lines;
+};
+
+export const renderMarkdown = (report: BenchReport, notes: string): string => {
+  const lines: string[] = [];
+  const primary = primaryOf(report);
   lines.push('# Performance report (`npm run bench`)', '');
   lines.push(
-    `Generated ${report.generatedAt} on Node ${report.machine.node}, ${report.machine.platform}, ${report.machine.cpus} × ${report.machine.cpuModel}; the run took ${Math.round(report.durationS)} s.`,
-    `Every init figure is a median over ${report.settings.runs} fresh Node processes per variant, all variants interleaved run by run; every ratio compares figures from this same run. Absolute times depend on the machine (this one is small and shared); the ratios are what carry over.`,
+    `Generated ${report.generatedAt} on ${report.machine.platform}, ${report.machine.cpus} × ${report.machine.cpuModel} (bench process: Node ${report.machine.node}); the run took ${Math.round(report.durationS)} s.`,
+    `The probes start as Lambda starts a function: ${report.runtimes
+      .filter((r) => r.lambdaFlags)
+      .map((r) => `${r.lambdaRuntime} = ${runtimeLabel(r)}`)
+      .join(
+        '; ',
+      )} (the flags Lambda's Node.js bootstrap passes for ${primary?.memoryMb ?? '?'} MB), in Lambda's environment. Every init figure is a median over ${report.settings.runs} fresh processes per build and runtime, all interleaved run by run; every ratio compares figures from this same run. Absolute times depend on the machine (this one is small and shared); the ratios are what carry over.`,
     '',
   );
   lines.push(
     '## Summary',
     '',
-    table(['what', 'shipped build', 'compared with'], summaryRows(report)),
+    table(['what', 'shipped build', 'compared with (same run)'], summaryRows(report)),
+    '',
+    'The reference is the same UpdateItem signed by hand with `node:crypto` and sent with `node:http` (scripts/bench/reference-handler.ts): no client library can do less. What the bench cannot know: the CPU share Lambda gives the configured memory (it scales with memory; this machine gives a process a whole core), the TLS handshake to DynamoDB (the probes speak plain HTTP to 127.0.0.1), the STS AssumeRole, now in the authorizer (against a loopback stand-in here), and Graviton (Lambda runs arm64 by default; this machine is x86-64). The empty handler’s init is little more than the ES module loader’s first use, which differs a lot between Node versions: compare ratios to the empty handler within one version, and across versions compare the reference ratio and the milliseconds.',
     '',
   );
   lines.push('## Targets', '');
@@ -284,59 +553,7 @@ export const renderMarkdown = (report: BenchReport, notes: string): string => {
     ),
     '',
   );
-  lines.push('## Init per environment', '', '![median init per build](init.svg)', '');
-  const initRows = report.variants.flatMap((v) =>
-    (['standard', 'isolated'] as const).flatMap((key) => {
-      const init = v.init[key];
-      if (init === undefined) return [];
-      return [
-        [
-          `\`${v.id}\` (${key})`,
-          v.kind,
-          ms(init.initMs),
-          ratio(init.initMs, naive?.initMs ?? Number.NaN),
-          ratio(init.initMs, esbuildDefault?.initMs ?? Number.NaN),
-          ratio(init.initMs, floor?.initMs ?? Number.NaN),
-          ms(init.firstInvokeMs),
-          ms(init.coldMs),
-          `${init.rssMb.toFixed(1)} MB`,
-          String(round(init.storeRequestsPerInvocation, 3)),
-        ],
-      ];
-    }),
-  );
-  lines.push(
-    table(
-      [
-        'build',
-        'kind',
-        'init',
-        '÷ naive',
-        '÷ esbuild default',
-        '÷ empty',
-        '1st invoke',
-        'cold request',
-        'RSS after',
-        'store req / invoke',
-      ],
-      initRows,
-    ),
-    '',
-  );
-  lines.push(
-    'What each build is:',
-    '',
-    ...report.variants.map((v) => `- \`${v.id}\` (${v.kind}): ${v.description}`),
-    '',
-  );
-  if (report.shippedEqualsLastStep) {
-    lines.push(
-      '`shipped` (scripts/build.ts) is byte-identical to the last step, built independently in this run.',
-      '',
-    );
-  } else {
-    lines.push('Note: `shipped` differs from the last step listed; see the table for both.', '');
-  }
+  lines.push(...initSection(report));
   if (report.skippedProposals.length > 0) {
     lines.push(
       `Not measured (their src/ text is no longer there to patch): ${report.skippedProposals.join(', ')}.`,
@@ -365,7 +582,7 @@ export const renderMarkdown = (report: BenchReport, notes: string): string => {
       ),
     ),
     '',
-    'The naive build has no package of its own: it loads the SDK from node_modules.',
+    'The naive build has no package of its own: it loads the SDK from node_modules. The reference and `builtins`/`shipped` carry one line of banner per file (the `createRequire` fallback for Node without `process.getBuiltinModule`).',
     '',
   );
   lines.push('## Warm invocations and DynamoDB round trips', '');
@@ -451,7 +668,7 @@ const authorizerLines = (report: BenchReport): string[] => {
     header === undefined || r.id === 'header' ? '1×' : ratio(pick(r), pick(header));
   const lines = ['## Authorizer: tenant identity modes and the credential broker', ''];
   lines.push(
-    `The shipped authorizer bundle (\`dist/authorizer/\`${section.size === undefined ? '' : `, ${sizeCell(section.size)}`}) in fresh processes, interleaved with every job above. Each process runs init, then ${section.rows[0]?.invocationsPerProcess ?? 0} requests in a row; the first is the cold request, the rest are warm. Ratios are against header mode without the broker, from the same run.`,
+    `The shipped authorizer bundle (\`dist/authorizer/\`${section.size === undefined ? '' : `, ${sizeCell(section.size)}`}) in fresh processes on ${labelOf(primaryOf(report))}, interleaved with every job above. Each process runs init, then ${section.rows[0]?.invocationsPerProcess ?? 0} requests in a row; the first is the cold request, the rest are warm. Ratios are against header mode without the broker, from the same run.`,
     '',
     '- **jwt mode**: `Authorization: Bearer <ID token>` from the local issuer (`src/local/cognito/local-issuer.ts`), a freshly signed token for every request; the JWKS is served over HTTP on 127.0.0.1 (`src/local/cognito/jwks-server.ts`). The first request of a process fetches the JWKS (jose `createRemoteJWKSet`), imports the key and verifies; later ones verify against the cached key set. In AWS the fetch goes to Cognito over HTTPS: add that round trip to the cold figure.',
     '- **header mode + credential broker** (the Terraform default, `tenant_scoped_credentials = true`): every request is for `/isolated`, so every Allow carries tenant credentials. The first request of a process makes the first AssumeRole (loopback stand-in, `src/local/sts/assume-role.ts`: the client-side cost plus a loopback round trip; in AWS add an HTTPS round trip to Regional STS). Warm requests alternate between the first tenant again (a cached session: no STS call, the "warm" columns) and a tenant not seen yet (an AssumeRole with a warm client).',
@@ -507,7 +724,7 @@ const isolatedCredentialLines = (report: BenchReport): string[] => {
   const lines = [
     '## Isolated function: in-environment AssumeRole (before) against brokered credentials (after)',
     '',
-    `Before: the isolated function built from the sources of commit \`${iso.commit}\` (\`git archive\` into the scratch directory, the same esbuild options as scripts/build.ts, the same node_modules, so the same SDK versions), with \`TENANT_DATA_ROLE_ARN\` set: it loads the STS client during init and assumes the tenant role on its first request (loopback stand-in). After: today's shipped bundle with \`TENANT_CREDENTIALS=authorizer\`, signing with the credentials in \`requestContext.authorizer\`, no STS call. Own role: today's bundle with neither, the reference. All three interleaved in the same run.`,
+    `Before: the isolated function built from the sources of commit \`${iso.commit}\` (\`git archive\` into the scratch directory, the same esbuild options as scripts/build.ts, the same node_modules, so the same SDK versions), with \`TENANT_DATA_ROLE_ARN\` set: it loads the STS client during init and assumes the tenant role on its first request (loopback stand-in). After: today's shipped bundle with \`TENANT_CREDENTIALS=authorizer\`, signing with the credentials in \`requestContext.authorizer\`, no STS call. Own role: today's bundle with neither, for comparison. All three interleaved in the same run, on ${labelOf(primaryOf(report))}.`,
     '',
   ];
   if (!iso.copyBuildMatchesShipped) {
@@ -558,7 +775,7 @@ const isolatedCredentialLines = (report: BenchReport): string[] => {
     ),
   );
   if (iso.ownRole !== undefined) {
-    rows.push(row('own role (reference)', iso.ownRole, '0', iso.after.size));
+    rows.push(row('own role (for comparison)', iso.ownRole, '0', iso.after.size));
   }
   lines.push(
     table(

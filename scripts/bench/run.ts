@@ -3,11 +3,18 @@
  * baselines measured in the same run. Writes bench/report.md, bench/report.json and
  * bench/init.svg and prints the summary table. Not part of `npm test`: it takes minutes.
  *
+ * The init and cold-request probes start as Lambda starts a function (lambda-runtime.ts): the
+ * Node binary of nodejs22.x and of nodejs24.x (this machine's own when it matches, else npm's
+ * `node` package through npx), with the flags Lambda's bootstrap passes for the memory, in
+ * Lambda's environment. Node 22 without those flags runs a few jobs for comparison.
+ *
  * Knobs (environment): BENCH_RUNS (fresh processes per variant, default 15),
- * BENCH_WARM_INVOCATIONS (default 500), BENCH_AUTHORIZER_INVOCATIONS (requests per authorizer
- * process, default 200), BENCH_LOAD_SECONDS (default 10), BENCH_SKIP_LOAD=1.
+ * BENCH_MEMORY_MB (default 256, variables.tf's lambda_memory_size), BENCH_WARM_INVOCATIONS
+ * (default 500), BENCH_AUTHORIZER_INVOCATIONS (requests per authorizer process, default 200),
+ * BENCH_LOAD_SECONDS (default 10), BENCH_SKIP_LOAD=1.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { startJwksServer } from '../../src/local/cognito/jwks-server.js';
@@ -15,7 +22,15 @@ import { loadLocalIssuer } from '../../src/local/cognito/local-issuer.js';
 import { startAssumeRoleStandIn } from '../../src/local/sts/assume-role.js';
 import { ROOT } from '../build.js';
 import { barChart } from './chart.js';
+import type { ClientConfigCheck } from './client-config-check.js';
 import { authorizerRow, BEFORE_COMMIT, identityJobs, JOB } from './identity.js';
+import {
+  DEFAULT_MEMORY_MB,
+  lambdaBaseEnvironment,
+  lambdaNodeFlags,
+  nodeBinary,
+  type ProbeRuntime,
+} from './lambda-runtime.js';
 import {
   idleTenantMemory,
   type LoadScenario,
@@ -31,10 +46,12 @@ import {
   type AuthorizerSection,
   type BenchReport,
   chartBars,
+  chartTitle,
   consoleTable,
   type InitFigures,
   type IsolatedCredentialsSection,
   type LoadSection,
+  type RuntimeReport,
   renderMarkdown,
   summaryRows,
   type Target,
@@ -53,6 +70,7 @@ import {
   type ProbeKey,
   type SourcePatch,
   sizeOf,
+  type Variant,
   WORK_DIR,
 } from './variants.js';
 
@@ -74,26 +92,20 @@ const LOAD: LoadSettings = {
 const IDLE_TENANTS = 20;
 // Room for one environment per tenant and connection, as Lambda would start them; with the
 // default cap (64) the 100-tenant run would measure evictions and re-inits instead.
-const CLI_ARGS = ['--in-memory', '--max-environments', '256'];
+// The load phase measures the stack itself: no stage throttling (its 50 rps would cap it).
+const CLI_ARGS = ['--in-memory', '--max-environments', '256', '--throttle-rate', '0'];
 const OUT_DIR = join(ROOT, 'bench');
 
 /** src/ changes measured on a temporary copy; the report gives the lead the exact diff. */
-const PATCHES: SourcePatch[] = [
-  {
-    id: 'env-credentials',
-    description:
-      "src change: `new DynamoDBClient({ credentials: fromEnv() })` (from '@aws-sdk/credential-provider-env') instead of the default provider chain",
-    file: 'store/counter-store-from-env.ts',
-    edits: [
-      {
-        find: "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
-        replace:
-          "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { fromEnv } from '@aws-sdk/credential-provider-env';",
-      },
-      { find: 'new DynamoDBClient({})', replace: 'new DynamoDBClient({ credentials: fromEnv() })' },
-    ],
-  },
-];
+const PATCHES: SourcePatch[] = [];
+
+const MEMORY_MB = numberFromEnv('BENCH_MEMORY_MB', DEFAULT_MEMORY_MB);
+/** The runtime the goal is set for, and the one the authorizer and warm jobs run on. */
+const PRIMARY_RUNTIME = 'nodejs22.x';
+/** Builds also run without Lambda's flags (standard function only), to show what the flags cost. */
+const EVERY_RUNTIME = new Set(['empty', 'reference', 'shipped']);
+/** A V8 code cache, measured but not shipped (the report says why): primary runtime only. */
+const COMPILE_CACHE_JOB = 'compile-cache';
 
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -112,7 +124,74 @@ const initFigures = (samples: readonly ProbeResult[], storeRequests: number[]): 
   };
 };
 
+/** The probe runtimes: Node 22 and 24 as Lambda starts them, and Node 22 without the flags. */
+const probeRuntimes = (): {
+  runtimes: ProbeRuntime[];
+  skipped: { id: string; reason: string }[];
+} => {
+  const runtimes: ProbeRuntime[] = [];
+  const skipped: { id: string; reason: string }[] = [];
+  for (const major of [22, 24] as const) {
+    const lambdaRuntime = `nodejs${major}.x` as const;
+    const binary = nodeBinary(major);
+    if ('reason' in binary) {
+      skipped.push({ id: lambdaRuntime, reason: binary.reason });
+      continue;
+    }
+    const common = { lambdaRuntime, node: binary.node, nodeVersion: binary.version };
+    runtimes.push({
+      ...common,
+      id: lambdaRuntime,
+      flags: lambdaNodeFlags(MEMORY_MB),
+      memoryMb: MEMORY_MB,
+      lambdaFlags: true,
+    });
+    if (major === 22) {
+      runtimes.push({
+        ...common,
+        id: 'node22-no-flags',
+        flags: [],
+        memoryMb: MEMORY_MB,
+        lambdaFlags: false,
+      });
+    }
+  }
+  return { runtimes, skipped };
+};
+
+const runtimeReport = (runtime: ProbeRuntime): RuntimeReport => ({
+  id: runtime.id,
+  lambdaRuntime: runtime.lambdaRuntime,
+  nodeVersion: runtime.nodeVersion,
+  flags: runtime.flags,
+  memoryMb: runtime.memoryMb,
+  lambdaFlags: runtime.lambdaFlags,
+});
+
+const jobId = (runtime: string, variant: string, key: string): string =>
+  `${runtime}/${variant}/${key}`;
+
+/** client-config-check.ts in a child process with `env`; undefined with the reason if it fails. */
+const checkClientConfig = (env: Record<string, string>): ClientConfigCheck | string => {
+  try {
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'scripts', 'bench', 'client-config-check.ts')],
+      { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 },
+    );
+    return JSON.parse(out.trim().split('\n').pop() ?? '') as ClientConfigCheck;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr;
+    return `the check failed: ${stderr?.trim().split('\n').pop() ?? String(error)}`;
+  }
+};
+
 const main = async (): Promise<void> => {
+  log('resolving the Node binaries (npx -p node@22 / node@24)…');
+  const { runtimes, skipped: skippedRuntimes } = probeRuntimes();
+  for (const s of skippedRuntimes) log(`  ${s.id} not measured: ${s.reason}`);
+  const primary = runtimes.find((r) => r.id === PRIMARY_RUNTIME) ?? runtimes[0];
+  if (primary === undefined) throw new Error('no Node 22 or 24 binary: nothing to measure');
   log('building the variants…');
   const built = await buildVariants(PATCHES);
   const copyMatches = await copyBuildMatchesShipped('isolated');
@@ -121,28 +200,63 @@ const main = async (): Promise<void> => {
   if (before.status === 'skipped') log(`  not measured: ${before.reason}`);
   const probe = await buildProbe();
   const store = await startCountingStore('bench-counters');
-  const envFor = (key: ProbeKey) => lambdaEnvironment(key, store);
+  const home = join(WORK_DIR, 'home');
+  mkdirSync(home, { recursive: true });
+  const envFor = (runtime: ProbeRuntime, key: ProbeKey) =>
+    lambdaEnvironment(runtime, key, store, home);
+  log('checking the explicit client configuration against the SDK’s own resolution…');
+  const clientConfigChecks = [false, true].map((withEndpoint) =>
+    checkClientConfig({
+      ...lambdaBaseEnvironment(primary, 'bench-standard'),
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      ...(withEndpoint ? { AWS_ENDPOINT_URL_DYNAMODB: store.endpoint } : {}),
+    }),
+  );
   const sts = await startAssumeRoleStandIn();
   // The local issuer's key lives in memory only; its JWKS is served on 127.0.0.1.
   const issuer = await loadLocalIssuer(undefined);
   const jwks = await startJwksServer(issuer);
 
   try {
-    // ---- init and cold request: every variant, fresh processes, interleaved ----
-    const jobs: ProbeJob[] = built.variants.flatMap((variant) =>
-      (variant.id === 'shipped' ? FUNCTION_KEYS : (['standard'] as const)).map((key) => ({
-        id: `${variant.id}/${key}`,
-        variant,
-        key,
-        invocations: 1,
-      })),
+    // ---- init and cold request: every variant and runtime, fresh processes, interleaved ----
+    const keysOf = (variant: Variant): readonly FunctionKey[] =>
+      variant.id === 'shipped' ? FUNCTION_KEYS : (['standard'] as const);
+    const jobs: ProbeJob[] = runtimes.flatMap((runtime) =>
+      built.variants
+        .filter((variant) => runtime.lambdaFlags || EVERY_RUNTIME.has(variant.id))
+        .flatMap((variant) =>
+          keysOf(variant)
+            .filter((key) => runtime.lambdaFlags || key === 'standard')
+            .map((key) => ({
+              id: jobId(runtime.id, variant.id, key),
+              variant,
+              runtime,
+              key,
+              invocations: 1,
+            })),
+        ),
     );
+    const shippedVariant = built.variants.find((variant) => variant.id === 'shipped');
+    // A V8 code cache for the shipped bundle (Node's compile cache, primed once below): what it
+    // would give if Lambda could keep one, which it cannot (report notes).
+    const compileCacheDir = join(WORK_DIR, 'compile-cache');
+    if (shippedVariant !== undefined) {
+      jobs.push({
+        id: jobId(primary.id, COMPILE_CACHE_JOB, 'standard'),
+        variant: shippedVariant,
+        runtime: primary,
+        key: 'standard',
+        invocations: 1,
+        env: { NODE_COMPILE_CACHE: compileCacheDir },
+      });
+    }
     // The authorizer in each identity mode and with the broker, and the isolated function
     // before and after the broker (identity.ts): in the same rounds as everything else.
-    const shippedVariant = built.variants.find((variant) => variant.id === 'shipped');
     if (shippedVariant !== undefined) {
       jobs.push(
         ...(await identityJobs({
+          runtime: primary,
           shipped: shippedVariant,
           before: before.status === 'built' ? before.variant : undefined,
           issuer,
@@ -152,6 +266,16 @@ const main = async (): Promise<void> => {
           invocations: AUTHORIZER_INVOCATIONS,
         })),
       );
+    }
+    const cacheJob = jobs.find(
+      (job) => job.id === jobId(primary.id, COMPILE_CACHE_JOB, 'standard'),
+    );
+    let compileCacheFiles = 0;
+    if (cacheJob !== undefined) {
+      await runInterleaved(probe, [cacheJob], 1, envFor);
+      compileCacheFiles = existsSync(compileCacheDir)
+        ? readdirSync(compileCacheDir, { recursive: true }).length
+        : 0;
     }
     const requestsPerJob = new Map<string, number[]>();
     const stsCallsPerJob = new Map<string, number>();
@@ -201,7 +325,7 @@ const main = async (): Promise<void> => {
           };
     const afterFigures = figuresOf(JOB.after);
     const beforeFigures = figuresOf(JOB.before);
-    const ownRoleFigures = figuresOf(JOB.ownRole);
+    const ownRoleFigures = figuresOf(jobId(primary.id, 'shipped', 'isolated'));
     const isolatedCredentials: IsolatedCredentialsSection | undefined =
       afterFigures === undefined
         ? undefined
@@ -237,21 +361,27 @@ const main = async (): Promise<void> => {
         }),
       ),
       init: Object.fromEntries(
-        FUNCTION_KEYS.flatMap((key) => {
-          const list = samples.get(`${variant.id}/${key}`);
-          if (list === undefined) return [];
-          return [[key, initFigures(list, requestsPerJob.get(`${variant.id}/${key}`) ?? [])]];
-        }),
+        runtimes.map((runtime) => [
+          runtime.id,
+          Object.fromEntries(
+            FUNCTION_KEYS.flatMap((key) => {
+              const figures = figuresOf(jobId(runtime.id, variant.id, key));
+              return figures === undefined ? [] : [[key, figures]];
+            }),
+          ),
+        ]),
       ),
     }));
+    const compileCache = figuresOf(jobId(primary.id, COMPILE_CACHE_JOB, 'standard'));
 
     // ---- warm invocations, with the store's request tally per process ----
     const warmJobs: Array<ProbeJob & { key: FunctionKey }> = built.variants
       .filter((v) => v.id === 'shipped' || v.kind === 'proposal')
       .flatMap((variant) =>
-        (variant.id === 'shipped' ? FUNCTION_KEYS : (['standard'] as const)).map((key) => ({
+        keysOf(variant).map((key) => ({
           id: `${variant.id}/${key}`,
           variant,
+          runtime: primary,
           key,
           invocations: WARM_INVOCATIONS,
         })),
@@ -337,26 +467,41 @@ const main = async (): Promise<void> => {
     }
 
     // ---- targets ----
-    const init = (id: string) => variants.find((v) => v.id === id)?.init.standard;
-    const shippedInit = init('shipped')?.initMs ?? Number.NaN;
-    const naiveInit = init('naive')?.initMs ?? Number.NaN;
-    const floorInit = init('empty')?.initMs ?? Number.NaN;
-    const sdkVariants = variants.filter((v) => v.kind !== 'floor');
+    const initOn = (runtime: string, id: string) =>
+      variants.find((v) => v.id === id)?.init[runtime]?.standard;
+    const shippedFig = initOn(primary.id, 'shipped');
+    const shippedInit = shippedFig?.initMs ?? Number.NaN;
+    const naiveInit = initOn(primary.id, 'naive')?.initMs ?? Number.NaN;
+    const floorInit = initOn(primary.id, 'empty')?.initMs ?? Number.NaN;
+    const shippedCold = shippedFig?.coldMs ?? Number.NaN;
+    const referenceCold = initOn(primary.id, 'reference')?.coldMs ?? Number.NaN;
+    const label = `Node ${primary.nodeVersion}, Lambda's flags`;
+    const sdkVariants = variants.filter((v) => v.kind !== 'floor' && v.kind !== 'reference');
     const perRequest = [
-      ...sdkVariants.flatMap((v) => Object.values(v.init).map((i) => i.storeRequestsPerInvocation)),
+      ...sdkVariants.flatMap((v) =>
+        Object.values(v.init).flatMap((byKey) =>
+          Object.values(byKey).map((i) => i.storeRequestsPerInvocation),
+        ),
+      ),
       ...warm.map((w) => w.requestsPerInvocation),
     ];
     const tenants10 = load.rows.find((row) => row.id === 'isolated-10');
     const idle = load.idleMemory;
     const targets: Target[] = [
       {
-        name: 'init vs naive',
+        name: `cold request vs reference (${label})`,
+        goal: '≤ 2.0×',
+        actual: `${(shippedCold / referenceCold).toFixed(2)}× (${shippedCold.toFixed(1)} / ${referenceCold.toFixed(1)} ms)`,
+        met: shippedCold / referenceCold <= 2,
+      },
+      {
+        name: `init vs naive (${label})`,
         goal: '≤ 0.5×',
         actual: `${(shippedInit / naiveInit).toFixed(2)}× (${shippedInit.toFixed(1)} / ${naiveInit.toFixed(1)} ms)`,
         met: shippedInit / naiveInit <= 0.5,
       },
       {
-        name: 'init vs empty handler',
+        name: `init vs empty handler (${label})`,
         goal: '≤ 5×',
         actual: `${(shippedInit / floorInit).toFixed(2)}× (${shippedInit.toFixed(1)} / ${floorInit.toFixed(1)} ms)`,
         met: shippedInit / floorInit <= 5,
@@ -396,6 +541,15 @@ const main = async (): Promise<void> => {
         cpus: cpu.length,
         cpuModel: cpu[0]?.model.trim() ?? 'unknown',
       },
+      runtimes: runtimes.map(runtimeReport),
+      primaryRuntime: primary.id,
+      skippedRuntimes,
+      clientConfigChecks: clientConfigChecks.map((check) =>
+        typeof check === 'string' ? { error: check } : check,
+      ),
+      ...(compileCache === undefined
+        ? {}
+        : { compileCache: { init: compileCache, cacheFiles: compileCacheFiles } }),
       settings: {
         runs: RUNS,
         warmProcesses: WARM_PROCESSES,
@@ -416,10 +570,7 @@ const main = async (): Promise<void> => {
     const notes = readFileSync(join(ROOT, 'scripts', 'bench', 'notes.md'), 'utf8');
     writeFileSync(join(OUT_DIR, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(OUT_DIR, 'report.md'), renderMarkdown(report, notes));
-    writeFileSync(
-      join(OUT_DIR, 'init.svg'),
-      barChart('Median init per environment (standard function)', 'ms', chartBars(report)),
-    );
+    writeFileSync(join(OUT_DIR, 'init.svg'), barChart(chartTitle(report), 'ms', chartBars(report)));
     log('');
     log(consoleTable([['what', 'shipped build', 'compared with'], ...summaryRows(report)]));
     log('');

@@ -1,8 +1,14 @@
 /**
  * Everything the init figures compare, built in the same run into a scratch directory: the
- * baselines (empty handler, naive transpile, esbuild defaults), each build step on the way to
- * the shipped build, the shipped build itself (scripts/build.ts), and proposed src/ changes
- * applied to a temporary copy of src/ (src/ itself is never touched).
+ * floors (an empty handler, and the reference: one hand-signed UpdateItem on Node built-ins
+ * alone), the baselines (naive transpile, esbuild defaults), each step on the way to the
+ * shipped build, the shipped build itself (scripts/build.ts), and proposed src/ changes applied
+ * to a temporary copy of src/ (src/ itself is never touched).
+ *
+ * The ladder is cumulative, one change per step: the baselines and the build steps are built
+ * from a copy of src/ with the SDK's default client configuration (`new DynamoDBClient({})`,
+ * DEFAULT_CLIENT_CONFIG_PATCH), the src/ before the explicit client configuration; the last
+ * step, `shipped`, is today's src/ with scripts/build.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -19,14 +25,20 @@ import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build, transform } from 'esbuild';
 import { bundlePath } from '../../src/local/lambda/functions.js';
-import { buildAll, esbuildOptions, ROOT } from '../build.js';
+import {
+  BUILTIN_FALLBACK_BANNER,
+  buildAll,
+  builtinModulesPlugin,
+  esbuildOptions,
+  ROOT,
+} from '../build.js';
 
 export type FunctionKey = 'standard' | 'isolated';
 export const FUNCTION_KEYS: FunctionKey[] = ['standard', 'isolated'];
 /** What a probe can load: the two API functions, and the authorizer (shipped build only). */
 export type ProbeKey = FunctionKey | 'authorizer';
 
-export type VariantKind = 'floor' | 'baseline' | 'step' | 'shipped' | 'proposal';
+export type VariantKind = 'floor' | 'reference' | 'baseline' | 'step' | 'shipped' | 'proposal';
 
 export interface Variant {
   id: string;
@@ -86,7 +98,12 @@ interface StepSpec {
   options: (entry: string, dir: string) => BuildOptions;
 }
 
-/** The build steps, each adding one thing to the one before; the last should equal shipped. */
+/**
+ * The build steps, each adding one thing to the one before, all from the src/ copy with the
+ * SDK's default client configuration. The last one has scripts/build.ts's options exactly
+ * (checked: built from today's src/ it is byte-identical to the shipped build); `shipped` then
+ * adds the explicit client configuration in src/.
+ */
 const STEPS: StepSpec[] = [
   {
     id: 'esbuild-default',
@@ -115,7 +132,59 @@ const STEPS: StepSpec[] = [
       mainFields: ['module', 'main'],
     }),
   },
+  {
+    id: 'builtins',
+    description:
+      'step 3: + Node built-ins through process.getBuiltinModule (esbuild plugin, no ES module facades)',
+    options: (entry, dir) => ({
+      ...base(entry),
+      ...splitOutput(dir),
+      mainFields: ['module', 'main'],
+      plugins: [builtinModulesPlugin()],
+      banner: { js: BUILTIN_FALLBACK_BANNER },
+    }),
+  },
 ];
+
+/** What the shipped build adds to the last step: today's src/. */
+const SHIPPED_DESCRIPTION =
+  "step 4: + explicit client configuration in src/ (clientConfigFromEnv: settings and credentials from the environment, no shared-config lookups, Node stream collector) = scripts/build.ts on today's src/: dist/";
+
+/**
+ * Turns today's src/store/counter-store-from-env.ts back into the SDK's default client
+ * configuration, for the baselines and build steps. Every `find` must match: when the file
+ * changes, this patch must change with it (the bench stops with a message otherwise).
+ */
+export const DEFAULT_CLIENT_CONFIG_PATCH: SourcePatch = {
+  id: 'sdk-default-config',
+  description: '`new DynamoDBClient({})`: every setting and the credentials resolved by the SDK',
+  file: 'store/counter-store-from-env.ts',
+  edits: [
+    {
+      find: 'new DynamoDBClient(ownRoleClientConfig())',
+      replace: 'new DynamoDBClient({})',
+    },
+    { find: '          ...clientConfigFromEnv(),\n', replace: '' },
+  ],
+};
+
+/** A copy of src/ under the scratch directory with `patch` applied; undefined if it does not apply. */
+const patchedSrc = (patch: SourcePatch): string | undefined => {
+  const copy = join(WORK_DIR, `src-${patch.id}`);
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(join(ROOT, 'src'), copy, { recursive: true });
+  const target = join(copy, patch.file);
+  const text = readFileSync(target, 'utf8');
+  if (!patch.edits.every((edit) => text.includes(edit.find))) return undefined;
+  writeFileSync(
+    target,
+    patch.edits.reduce((code, edit) => code.replaceAll(edit.find, edit.replace), text),
+  );
+  return copy;
+};
+
+/** The bench's reference handler (reference-handler.ts), never shipped. */
+const REFERENCE_ENTRY = join(ROOT, 'scripts', 'bench', 'reference-handler.ts');
 
 const EMPTY_HANDLER = "export const handler = async () => ({ statusCode: 200, body: '{}' });\n";
 
@@ -197,7 +266,7 @@ export interface BuiltVariants {
   variants: Variant[];
   /** Patches whose `find` text is no longer in src/ (src/ moved on): not measured. */
   skipped: SourcePatch[];
-  /** True when the last step's output is byte-identical to scripts/build.ts's. */
+  /** True when the last step's options, on today's src/, give scripts/build.ts's bytes. */
   shippedEqualsLastStep: boolean;
 }
 
@@ -222,8 +291,28 @@ export const buildVariants = async (patches: readonly SourcePatch[]): Promise<Bu
   }
   variants.push(bundled('empty', 'floor', 'handler that does nothing: the floor', emptyDir));
 
+  const referenceDir = join(WORK_DIR, 'reference');
+  for (const key of FUNCTION_KEYS) {
+    await build({ ...esbuildOptions(key, referenceDir), entryPoints: { index: REFERENCE_ENTRY } });
+  }
+  variants.push(
+    bundled(
+      'reference',
+      'reference',
+      'the same UpdateItem signed by hand (SigV4, node:crypto) and sent with node:http: no client library (scripts/bench/reference-handler.ts, never shipped)',
+      referenceDir,
+    ),
+  );
+
+  const before = patchedSrc(DEFAULT_CLIENT_CONFIG_PATCH);
+  if (before === undefined) {
+    throw new Error(
+      'DEFAULT_CLIENT_CONFIG_PATCH no longer applies to src/store/counter-store-from-env.ts: update it in scripts/bench/variants.ts',
+    );
+  }
+
   const naiveDir = join(WORK_DIR, 'naive');
-  await transpileTree(join(ROOT, 'src'), join(naiveDir, 'src'));
+  await transpileTree(before, join(naiveDir, 'src'));
   variants.push({
     id: 'naive',
     kind: 'baseline',
@@ -235,7 +324,7 @@ export const buildVariants = async (patches: readonly SourcePatch[]): Promise<Bu
   for (const step of STEPS) {
     const root = join(WORK_DIR, step.id);
     for (const key of FUNCTION_KEYS) {
-      await build(step.options(join(ROOT, 'src', 'handlers', `${key}.ts`), join(root, key)));
+      await build(step.options(join(before, 'handlers', `${key}.ts`), join(root, key)));
     }
     const kind = step.id === 'esbuild-default' ? 'baseline' : 'step';
     variants.push(bundled(step.id, kind, step.description, root));
@@ -243,28 +332,27 @@ export const buildVariants = async (patches: readonly SourcePatch[]): Promise<Bu
 
   const shippedDir = join(WORK_DIR, 'shipped');
   await buildAll(shippedDir);
+  // The last step's options on today's src/ must be scripts/build.ts's: byte-identical output.
   const lastStep = STEPS[STEPS.length - 1];
-  const shippedEqualsLastStep =
-    lastStep !== undefined &&
-    FUNCTION_KEYS.every(
-      (key) => hashDir(join(shippedDir, key)) === hashDir(join(WORK_DIR, lastStep.id, key)),
+  let shippedEqualsLastStep = false;
+  if (lastStep !== undefined) {
+    const check = join(WORK_DIR, 'last-step-today');
+    for (const key of FUNCTION_KEYS) {
+      await build(lastStep.options(join(ROOT, 'src', 'handlers', `${key}.ts`), join(check, key)));
+    }
+    shippedEqualsLastStep = FUNCTION_KEYS.every(
+      (key) => hashDir(join(shippedDir, key)) === hashDir(join(check, key)),
     );
-  variants.push(bundled('shipped', 'shipped', 'scripts/build.ts as committed: dist/', shippedDir));
+  }
+  variants.push(bundled('shipped', 'shipped', SHIPPED_DESCRIPTION, shippedDir));
 
   const skipped: SourcePatch[] = [];
   for (const patch of patches) {
-    const copy = join(WORK_DIR, `src-${patch.id}`);
-    cpSync(join(ROOT, 'src'), copy, { recursive: true });
-    const target = join(copy, patch.file);
-    const text = readFileSync(target, 'utf8');
-    if (!patch.edits.every((edit) => text.includes(edit.find))) {
+    const copy = patchedSrc(patch);
+    if (copy === undefined) {
       skipped.push(patch);
       continue;
     }
-    writeFileSync(
-      target,
-      patch.edits.reduce((code, edit) => code.replaceAll(edit.find, edit.replace), text),
-    );
     const root = join(WORK_DIR, `proposal-${patch.id}`);
     for (const key of FUNCTION_KEYS) {
       const options = esbuildOptions(key, root);
@@ -365,6 +453,9 @@ export const buildProbe = async (): Promise<string> => {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // Modules the fixtures reach (src/local/constants.ts) read import.meta.url at load time.
+    define: { 'import.meta.url': '__probeUrl' },
+    banner: { js: "const __probeUrl=require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'error',
   });
   return outfile;

@@ -64,7 +64,7 @@ export const TERRAFORM_DEFAULTS = {
   lambdaTimeoutSeconds: 10,
   lambdaMemorySizeMb: 256,
   authorizerCacheTtlSeconds: 60,
-  lambdaRuntime: 'nodejs22.x',
+  lambdaRuntime: 'nodejs24.x',
   throttlingRateLimit: 50,
   throttlingBurstLimit: 100,
 } as const;

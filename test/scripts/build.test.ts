@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildAll, functionKeys, packageFiles } from '../../scripts/build.js';
 import { bundlePath } from '../../src/local/lambda/functions.js';
@@ -58,7 +60,37 @@ describe('build', () => {
       expect(external).toEqual([]);
       expect(readFileSync(bundlePath(key, first), 'utf8')).toMatch(/export\s*\{[^}]*as handler/);
     }
-    // The SDK needs node: built-ins, so finding none would mean the pattern above went blind.
+    // The chunk imports alone are many, so finding none would mean the pattern above went blind.
     expect(specifiers).toBeGreaterThan(0);
+  });
+
+  it('loads Node built-ins through process.getBuiltinModule, not through import', () => {
+    const [first] = dirs as [string];
+    for (const key of functionKeys()) {
+      for (const file of packageFiles(key, first)) {
+        const code = readFileSync(join(first, key, file), 'utf8');
+        const builtins = specifiersOf(code).filter((s) => !s.startsWith('.'));
+        // Only the banner's fallback for Node without getBuiltinModule imports one.
+        expect(
+          builtins.every((s) => s === 'node:module'),
+          `${key}/${file}`,
+        ).toBe(true);
+      }
+      expect(readFileSync(bundlePath(key, first), 'utf8')).toContain('getBuiltinModule');
+    }
+  });
+
+  it('still initialises where process.getBuiltinModule is missing (Node < 20.16 / 22.3)', () => {
+    const [first] = dirs as [string];
+    const script = [
+      'delete process.getBuiltinModule;',
+      `import(${JSON.stringify(pathToFileURL(bundlePath('standard', first)).href)})`,
+      '  .then((m) => console.log(typeof m.handler), (e) => { console.error(e); process.exit(1); });',
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', TABLE_NAME: 'counters' },
+      encoding: 'utf8',
+    });
+    expect(out.trim()).toBe('function');
   });
 });
