@@ -173,10 +173,11 @@ export interface RequestLine {
   environmentId: string | undefined;
   temperature: 'cold' | 'warm' | undefined;
   live: number;
+  requestId: string | undefined;
 }
 
 const REQUEST_LINE =
-  /^\S+Z (\S+) (\S+) (\d{3}) \d+ms tenant=(-|"(?:[^"\\]|\\.)*") env=(\S+) (cold|warm|-) live=(\d+)/;
+  /^\S+Z (\S+) (\S+) (\d{3}) \d+ms tenant=(-|"(?:[^"\\]|\\.)*") env=(\S+) (cold|warm|-) live=(\d+)(?: req=(\S+))?/;
 
 /** The CLI's per-request log lines, parsed. */
 export const requestLines = (stdout: readonly string[]): RequestLine[] =>
@@ -192,6 +193,7 @@ export const requestLines = (stdout: readonly string[]): RequestLine[] =>
       env = '-',
       temp = '-',
       live = '0',
+      requestId,
     ] = match;
     return [
       {
@@ -202,6 +204,7 @@ export const requestLines = (stdout: readonly string[]): RequestLine[] =>
         environmentId: env === '-' ? undefined : env,
         temperature: temp === '-' ? undefined : (temp as 'cold' | 'warm'),
         live: Number(live),
+        requestId,
       },
     ];
   });
@@ -360,4 +363,24 @@ export const eventually = async <T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+};
+
+/**
+ * The gateway's name for the environment that served a response, from the request log line
+ * with the response's x-amzn-RequestId: known even when the function crashed or timed out and
+ * so sent no x-environment-id of its own. undefined when no environment served it.
+ */
+export const servedBy = async (
+  clis: readonly RunningCli[],
+  response: RawResponse,
+): Promise<string | undefined> => {
+  const requestId = response.headers['x-amzn-requestid'];
+  const line = await eventually(
+    () =>
+      clis
+        .flatMap((cli) => requestLines(cli.stdout))
+        .find((entry) => entry.requestId !== undefined && entry.requestId === requestId),
+    `the request log line of ${String(requestId)}`,
+  );
+  return line.environmentId;
 };

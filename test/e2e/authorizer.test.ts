@@ -38,7 +38,7 @@ const expectConfigured = (response: RawResponse, configured: ConfiguredResponse 
   }
   expect(response.headers['content-type']).toBe('application/json');
   // Refused at the gateway: no function environment served it.
-  expect(response.headers['x-local-environment-id']).toBeUndefined();
+  expect(response.headers['x-environment-id']).toBeUndefined();
 };
 
 describe('local stack tenant id authorizer (real bundle)', () => {
@@ -131,7 +131,7 @@ describe('local stack tenant id authorizer (real bundle)', () => {
 
     expect(response.status).toBe(400);
     expect(json(response)).toMatchObject({ error: 'InvalidTenantId' });
-    expect(response.headers['x-local-environment-id']).toMatch(/^standard-/);
+    expect(response.headers['x-environment-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   type RunningCli,
   rawRequest,
   requestLines,
+  servedBy,
   startCli,
 } from '../../scripts/lib/local-cli.js';
 import {
@@ -27,6 +28,9 @@ interface Answer {
   json: Record<string, unknown>;
 }
 
+/** The stacks of this file, whose request logs name the environments. */
+const running: RunningCli[] = [];
+
 const call = async (
   url: string,
   tenant: string | undefined,
@@ -36,7 +40,8 @@ const call = async (
   const response = await rawRequest(`${url}${query}`, {
     headers: { ...headers, ...(tenant === undefined ? {} : { 'x-tenant-id': tenant }) },
   });
-  const environmentId = response.headers['x-local-environment-id'];
+  // The gateway's name for the environment: a failed function sends no x-environment-id.
+  const environmentId = await servedBy(running, response);
   const requestId = response.headers['x-amzn-requestid'];
   let json: Record<string, unknown> = {};
   try {
@@ -46,7 +51,7 @@ const call = async (
   }
   return {
     status: response.status,
-    environmentId: typeof environmentId === 'string' ? environmentId : undefined,
+    environmentId,
     requestId: typeof requestId === 'string' ? requestId : undefined,
     body: response.body,
     json,
@@ -65,6 +70,7 @@ describe('local stack function failures', () => {
       startCli(['--in-memory', '--timeout', '5', '--integration-timeout', '0.5'], fixtures),
       startCli(['--in-memory', '--concurrency', '2'], fixtures),
     ]);
+    running.push(cli, slowGateway, narrow);
   });
 
   afterAll(async () => {

@@ -240,7 +240,7 @@ describe.each([
       expect(response.headers['access-control-allow-methods']).toBe('GET,OPTIONS');
       expect(response.headers['access-control-allow-headers']).toContain('Content-Type');
       expect(response.headers['access-control-allow-headers']).toContain('x-tenant-id');
-      expect(response.headers['x-local-environment-id']).toBeUndefined();
+      expect(response.headers['x-environment-id']).toBeUndefined();
     }
   });
 

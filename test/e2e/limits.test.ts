@@ -37,7 +37,7 @@ const AUTHORIZER_ERROR = AUTHORIZER_CONFIGURATION_ERROR.body;
 const environmentOf = async (url: string, tenant: string): Promise<string | null> => {
   const response = await fetch(url, { headers: { 'x-tenant-id': tenant } });
   await response.arrayBuffer();
-  return response.headers.get('x-local-environment-id');
+  return response.headers.get('x-environment-id');
 };
 
 describe('local stack environment limits', () => {
@@ -384,7 +384,7 @@ describe('local stack stage throttling', () => {
       expect(answer.body).toBe(THROTTLED.body);
       expect(answer.headers['content-type']).toBe('application/json');
       expect(answer.headers['access-control-allow-origin']).toBe('*');
-      expect(answer.headers['x-local-environment-id']).toBeUndefined();
+      expect(answer.headers['x-environment-id']).toBeUndefined();
     }
     expect((await readCounters(cli.storeEndpoint, tableName(LOCAL_PREFIX))).SHARED).toBe(3);
   });

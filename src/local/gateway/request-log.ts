@@ -1,7 +1,9 @@
 /**
  * One line per request on stdout, readable by people and by the e2e tests:
- * `<time> <method> <path> <status> <ms>ms tenant=<json|-> env=<id|-> <cold|warm|-> live=<n>`.
- * The tenant is JSON-quoted because Lambda allows spaces in tenant ids.
+ * `<time> <method> <path> <status> <ms>ms tenant=<json|-> env=<id|-> <cold|warm|-> live=<n>
+ * req=<x-amzn-RequestId>`. The tenant is JSON-quoted because Lambda allows spaces in tenant ids.
+ * `env` is the gateway's own name for the environment that served the request: a function
+ * reports its own id in `x-environment-id`, but one that crashed or timed out reports nothing.
  */
 export interface RequestLogEntry {
   time: Date;
@@ -13,6 +15,8 @@ export interface RequestLogEntry {
   environmentId: string | undefined;
   cold: boolean | undefined;
   liveEnvironments: number;
+  /** The answer's x-amzn-RequestId, so a client can find its line. */
+  requestId: string;
   failure: string | undefined;
 }
 
@@ -27,6 +31,7 @@ export const formatRequestLine = (entry: RequestLogEntry): string => {
     `env=${entry.environmentId ?? '-'}`,
     entry.cold === undefined ? '-' : entry.cold ? 'cold' : 'warm',
     `live=${entry.liveEnvironments}`,
+    `req=${entry.requestId}`,
   ];
   if (entry.failure !== undefined) parts.push(`error=${JSON.stringify(entry.failure)}`);
   return parts.join(' ');

@@ -302,16 +302,8 @@ export const createGateway = (options: GatewayOptions): Gateway => {
   };
 
   /** Step 7, respond. */
-  const send = (
-    response: ServerResponse,
-    requestId: string,
-    answer: Answer,
-    environmentId: string | undefined,
-  ): void => {
+  const send = (response: ServerResponse, requestId: string, answer: Answer): void => {
     const base: Record<string, string> = { 'x-amzn-RequestId': requestId };
-    // The gateway's own name for the environment, local only: it is known even when the
-    // function failed and could not send its own x-environment-id.
-    if (environmentId !== undefined) base['x-local-environment-id'] = environmentId;
     // While shutting down, and after the client's FIN, this answer is the connection's last.
     if (closing || response.socket?.readableEnded === true) base.Connection = 'close';
     if (isGatewayAnswer(answer)) {
@@ -334,14 +326,14 @@ export const createGateway = (options: GatewayOptions): Gateway => {
   /** Step 7, respond; a header the function set that HTTP cannot carry becomes a 502. */
   const respond = (response: ServerResponse, exchange: Exchange, handled: Handled): Handled => {
     try {
-      send(response, exchange.requestId, handled.answer, handled.environmentId);
+      send(response, exchange.requestId, handled.answer);
       return handled;
     } catch (error) {
       // API Gateway would refuse such a response from the function.
       const failure = `unsendable response: ${error instanceof Error ? error.message : String(error)}`;
       if (!response.headersSent) {
         for (const name of response.getHeaderNames()) response.removeHeader(name);
-        send(response, exchange.requestId, FUNCTION_ERROR, handled.environmentId);
+        send(response, exchange.requestId, FUNCTION_ERROR);
       }
       return { ...handled, failure };
     }
@@ -360,6 +352,7 @@ export const createGateway = (options: GatewayOptions): Gateway => {
         environmentId: handled.environmentId,
         cold: handled.environmentId === undefined ? undefined : handled.cold,
         liveEnvironments: options.lambda.pool.liveCount,
+        requestId: exchange.requestId,
         failure: handled.failure,
       }),
     );
