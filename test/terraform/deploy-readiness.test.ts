@@ -19,9 +19,10 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, join, normalize, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionKeys } from '../../scripts/build.js';
-import { type Evaluator, moduleEvaluator } from '../../scripts/lib/terraform/evaluate.js';
+import type { Evaluator } from '../../scripts/lib/terraform/evaluate.js';
 import { blockBodies, type HclBody, type HclValue } from '../../scripts/lib/terraform/hcl.js';
 import { loadModule, type Module } from '../../scripts/lib/terraform/module.js';
+import { BASIC_IDENTITIES, evaluatorOf } from './support/evaluation.js';
 import { REPO_ROOT } from './support/paths.js';
 
 let mod: Module;
@@ -29,20 +30,9 @@ beforeAll(async () => {
   mod = await loadModule(REPO_ROOT);
 });
 
-const PROMPTED = { aws_region: 'us-east-1', prefix: 'acme' };
+const evaluator = (vars: Record<string, HclValue> = {}): Evaluator => evaluatorOf(mod, vars);
 
-const evaluator = (vars: Record<string, HclValue> = {}): Evaluator =>
-  moduleEvaluator(mod, { ...PROMPTED, ...vars });
-
-/** Every identity setup the module supports (as in structure.test.ts). */
-const IDENTITIES: [string, Record<string, HclValue>][] = [
-  ['header', { tenant_identity: 'header' }],
-  [
-    'header, no authorizer',
-    { tenant_identity: 'header', tenant_id_authorizer: false, tenant_scoped_credentials: false },
-  ],
-  ['jwt', { tenant_identity: 'jwt' }],
-];
+const IDENTITIES = BASIC_IDENTITIES;
 
 const block = (body: HclBody, name: string): HclBody => {
   const found = blockBodies(body[name])?.[0];
@@ -172,7 +162,7 @@ describe('tenant data role trust, rewritten when the authorizer role is replaced
       ...mod,
       locals: { ...mod.locals, tenant_data_trust_sid: { file: 'main.tf', value: 'StandIn' } },
     };
-    const trust = await moduleEvaluator(withSid, PROMPTED).instance(
+    const trust = await evaluatorOf(withSid).instance(
       'data.aws_iam_policy_document.tenant_data_trust',
       0,
     );

@@ -13,11 +13,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Evaluator, moduleEvaluator } from '../../scripts/lib/terraform/evaluate.js';
+import type { Evaluator } from '../../scripts/lib/terraform/evaluate.js';
 import { referencesIn } from '../../scripts/lib/terraform/expressions.js';
 import { type HclBody, type HclValue, isBody } from '../../scripts/lib/terraform/hcl.js';
 import { loadModule, type Module } from '../../scripts/lib/terraform/module.js';
 import { FUNCTIONS, type FunctionKey } from '../../src/local/lambda/functions.js';
+import { BASIC_IDENTITIES, evaluatorOf } from './support/evaluation.js';
 import { REPO_ROOT } from './support/paths.js';
 
 let mod: Module;
@@ -25,19 +26,9 @@ beforeAll(async () => {
   mod = await loadModule(REPO_ROOT);
 });
 
-const PROMPTED = { aws_region: 'us-east-1', prefix: 'acme' };
+const evaluator = (vars: Record<string, HclValue> = {}): Evaluator => evaluatorOf(mod, vars);
 
-const evaluator = (vars: Record<string, HclValue> = {}): Evaluator =>
-  moduleEvaluator(mod, { ...PROMPTED, ...vars });
-
-const IDENTITIES: [string, Record<string, HclValue>][] = [
-  ['header', { tenant_identity: 'header' }],
-  [
-    'header, no authorizer',
-    { tenant_identity: 'header', tenant_id_authorizer: false, tenant_scoped_credentials: false },
-  ],
-  ['jwt', { tenant_identity: 'jwt' }],
-];
+const IDENTITIES = BASIC_IDENTITIES;
 
 interface LogQuery {
   title: string;

@@ -49,6 +49,7 @@ import {
 } from '../../src/local/lambda/functions.js';
 import { parseOptions, TERRAFORM_DEFAULTS } from '../../src/local/options.js';
 import { identityGatewayResponses } from '../support/terraform-responses.js';
+import { PROMPTED } from './support/evaluation.js';
 import { REPO_ROOT } from './support/paths.js';
 
 // ── The module ──────────────────────────────────────────────────────────────────────────────
@@ -57,9 +58,6 @@ let mod: Module;
 beforeAll(async () => {
   mod = await loadModule(REPO_ROOT);
 });
-
-/** The two prompted variables, with values any deployment could give. */
-const PROMPTED = { aws_region: 'us-east-1', prefix: 'acme' };
 
 const evaluator = (vars: Record<string, HclValue> = {}, moduleDir = '.'): Evaluator =>
   moduleEvaluator(mod, { ...PROMPTED, ...vars }, moduleDir);
