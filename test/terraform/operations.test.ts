@@ -13,7 +13,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Evaluator } from '../../scripts/lib/terraform/evaluate.js';
+import { type Evaluator, interpolationEnd } from '../../scripts/lib/terraform/evaluate.js';
 import { referencesIn } from '../../scripts/lib/terraform/expressions.js';
 import { type HclBody, type HclValue, isBody } from '../../scripts/lib/terraform/hcl.js';
 import { loadModule, type Module } from '../../scripts/lib/terraform/module.js';
@@ -235,17 +235,7 @@ const TEMPLATE = join(REPO_ROOT, 'templates', 'dashboard.json.tftpl');
 const interpolations = (text: string): { start: number; end: number; expression: string }[] => {
   const found: { start: number; end: number; expression: string }[] = [];
   for (let at = text.indexOf('${'); at >= 0; at = text.indexOf('${', at)) {
-    let depth = 0;
-    let end = at + 1;
-    for (let quoted = false; end < text.length; end++) {
-      const char = text[end];
-      if (quoted) {
-        if (char === '\\') end++;
-        else if (char === '"') quoted = false;
-      } else if (char === '"') quoted = true;
-      else if (char === '{') depth++;
-      else if (char === '}' && --depth === 0) break;
-    }
+    const end = interpolationEnd(text, at);
     found.push({ start: at, end: end + 1, expression: text.slice(at + 2, end) });
     at = end + 1;
   }

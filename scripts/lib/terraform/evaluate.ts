@@ -120,6 +120,25 @@ const parseExpression = (source: string): Promise<AstNode> => {
 };
 
 /**
+ * Where the `${` interpolation that opens at `start` closes: the index of its matching brace,
+ * skipping over strings inside it.
+ */
+export const interpolationEnd = (text: string, start: number): number => {
+  let depth = 0;
+  let end = start + 1;
+  for (let quoted = false; end < text.length; end++) {
+    const char = text[end];
+    if (quoted) {
+      if (char === '\\') end++;
+      else if (char === '"') quoted = false;
+    } else if (char === '"') quoted = true;
+    else if (char === '{') depth++;
+    else if (char === '}' && --depth === 0) break;
+  }
+  return end;
+};
+
+/**
  * hcl2json's text of a template back as a quoted HCL string: it decodes the escapes of the
  * literal parts (`\"`, `\\`, `\n`) but keeps `$${` and the `${...}` parts as written, so those
  * are escaped again there, and only there.
@@ -139,18 +158,7 @@ const quoteTemplate = (text: string): string => {
       at = start + 2;
       continue;
     }
-    // Up to the matching brace, skipping over strings inside the interpolation.
-    let depth = 0;
-    let end = start + 1;
-    for (let quoted = false; end < text.length; end++) {
-      const char = text[end];
-      if (quoted) {
-        if (char === '\\') end++;
-        else if (char === '"') quoted = false;
-      } else if (char === '"') quoted = true;
-      else if (char === '{') depth++;
-      else if (char === '}' && --depth === 0) break;
-    }
+    const end = interpolationEnd(text, start);
     out += text.slice(start, end + 1);
     at = end + 1;
   }
