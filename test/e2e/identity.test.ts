@@ -5,11 +5,10 @@
  * token of one tenant can never touch another tenant's counter, whatever headers come with it.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/build.js';
 import { readCounters } from '../../scripts/lib/dynalite.js';
@@ -20,14 +19,10 @@ import {
   requestLines,
   startCli,
 } from '../../scripts/lib/local-cli.js';
-import {
-  LOCAL_CLIENT_ID,
-  LOCAL_ISSUER,
-  LOCAL_TENANT_CLAIM,
-} from '../../src/local/cognito/local-issuer.js';
+import { LOCAL_TENANT_CLAIM } from '../../src/local/cognito/local-issuer.js';
 import { tableName } from '../../src/local/dynamodb/table.js';
 import { TOKEN_UNAUTHORIZED, tokenAccessDenied } from '../../src/local/gateway/answers.js';
-import { type ForgedCase, tokenFactory } from '../support/forged-tokens.js';
+import { type ForgedCase, localIssuerTokens } from '../support/forged-tokens.js';
 
 const run = promisify(execFile);
 const TABLE = tableName('local');
@@ -48,20 +43,13 @@ const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 describe('local stack with --identity jwt', () => {
   let dataDir: string;
   let cli: RunningCli;
-  let factory: ReturnType<typeof tokenFactory>;
+  let factory: ReturnType<typeof localIssuerTokens>;
   let forged: ForgedCase[];
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'identity-'));
     cli = await startCli(['--identity', 'jwt', '--data-dir', dataDir]);
-    const key = JSON.parse(
-      readFileSync(join(dataDir, 'issuer', 'signing-key.jwk.json'), 'utf8'),
-    ) as JWK;
-    factory = tokenFactory(key, {
-      iss: LOCAL_ISSUER,
-      aud: LOCAL_CLIENT_ID,
-      tenantClaim: LOCAL_TENANT_CLAIM,
-    });
+    factory = localIssuerTokens(dataDir);
     forged = await factory.forgeries('Victim-1');
   });
 

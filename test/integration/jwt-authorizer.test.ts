@@ -5,11 +5,10 @@
  * (401) or a Deny (403) — and x-tenant-id never counts. With the broker on, only the answer for
  * /isolated carries the tenant's credentials, from one AssumeRole per tenant session.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
-import type { JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../scripts/lib/lambda-fixtures.js';
 import { type JwksServer, startJwksServer } from '../../src/local/cognito/jwks-server.js';
@@ -20,7 +19,7 @@ import {
   loadLocalIssuer,
 } from '../../src/local/cognito/local-issuer.js';
 import { type AssumeRoleStandIn, startAssumeRoleStandIn } from '../../src/local/sts/assume-role.js';
-import { type ForgedCase, tokenFactory } from '../support/forged-tokens.js';
+import { type ForgedCase, localIssuerTokens } from '../support/forged-tokens.js';
 import { loadHandler, VARIANTS } from '../support/handlers.js';
 
 const ARN = (path: string) => `arn:aws:execute-api:us-east-1:123456789012:abc123/dev/GET${path}`;
@@ -72,7 +71,7 @@ const outcome = async (
 let dataDir: string;
 let jwks: JwksServer;
 let sts: AssumeRoleStandIn;
-let factory: ReturnType<typeof tokenFactory>;
+let factory: ReturnType<typeof localIssuerTokens>;
 let forged: ForgedCase[];
 
 beforeAll(async () => {
@@ -80,14 +79,7 @@ beforeAll(async () => {
   const issuer = await loadLocalIssuer(dataDir);
   jwks = await startJwksServer(issuer);
   sts = await startAssumeRoleStandIn();
-  const key = JSON.parse(
-    readFileSync(join(dataDir, 'issuer', 'signing-key.jwk.json'), 'utf8'),
-  ) as JWK;
-  factory = tokenFactory(key, {
-    iss: LOCAL_ISSUER,
-    aud: LOCAL_CLIENT_ID,
-    tenantClaim: LOCAL_TENANT_CLAIM,
-  });
+  factory = localIssuerTokens(dataDir);
   forged = await factory.forgeries('Victim-1');
   Object.assign(process.env, {
     TENANT_IDENTITY: 'jwt',

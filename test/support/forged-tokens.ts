@@ -5,6 +5,7 @@
  * real verification, not by a shortcut.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
   base64url,
   exportJWK,
@@ -14,6 +15,12 @@ import {
   type JWK,
   SignJWT,
 } from 'jose';
+import {
+  LOCAL_CLIENT_ID,
+  LOCAL_ISSUER,
+  LOCAL_TENANT_CLAIM,
+  signingKeyFile,
+} from '../../src/local/cognito/local-issuer.js';
 
 export interface TokenClaims {
   iss: string;
@@ -181,3 +188,11 @@ export const tokenFactory = (issuerKey: JWK, claims: TokenClaims) => {
 
   return { sign, valid, forgeries };
 };
+
+/** Tokens signed with the local issuer's key in `dataDir`, shaped as the local issuer's are. */
+export const localIssuerTokens = (dataDir: string) =>
+  tokenFactory(JSON.parse(readFileSync(signingKeyFile(dataDir), 'utf8')) as JWK, {
+    iss: LOCAL_ISSUER,
+    aud: LOCAL_CLIENT_ID,
+    tenantClaim: LOCAL_TENANT_CLAIM,
+  });

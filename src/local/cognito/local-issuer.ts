@@ -31,7 +31,9 @@ export const LOCAL_TENANT_CLAIM = 'custom:tenant_id';
 export const DEFAULT_TOKEN_SECONDS = 3600;
 
 const ALGORITHM = 'RS256';
-const KEY_FILE = join('issuer', 'signing-key.jwk.json');
+/** Where the signing key of a data dir is kept. */
+export const signingKeyFile = (dataDir: string): string =>
+  join(dataDir, 'issuer', 'signing-key.jwk.json');
 
 export interface LocalIssuer {
   /** The public keys, as Cognito serves them at `<iss>/.well-known/jwks.json`. */
@@ -54,7 +56,7 @@ const newPrivateJwk = async (): Promise<JWK> => {
  */
 const loadPrivateJwk = async (dataDir: string | undefined): Promise<JWK> => {
   if (dataDir === undefined) return newPrivateJwk();
-  const file = join(dataDir, KEY_FILE);
+  const file = signingKeyFile(dataDir);
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as JWK;
   } catch (error) {
